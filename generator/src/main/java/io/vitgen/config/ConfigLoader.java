@@ -1,0 +1,225 @@
+package io.vitgen.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Turns the embedded defaults, an optional user properties file and {@code --set key=value}
+ * overrides (in that order of precedence, last wins) into a validated {@link Config}. Every problem
+ * is collected and reported at once in a {@link ConfigException}.
+ */
+public final class ConfigLoader {
+
+    private final Map<String, String> explicit = new LinkedHashMap<>();
+    private final Map<String, String> origin = new LinkedHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    /** Adds the keys of a properties file; later sources override earlier ones. */
+    public ConfigLoader file(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("cannot read configuration file " + file + ": " + e.getMessage());
+            return this;
+        }
+        for (String name : new TreeMap<>(toMap(p)).keySet()) {
+            put(name, p.getProperty(name), file.toString());
+        }
+        return this;
+    }
+
+    /** Adds one {@code key=value} override, as given on the command line. */
+    public ConfigLoader set(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            problems.add("--set expects key=value, got '" + assignment + "'");
+            return this;
+        }
+        put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim(), "--set");
+        return this;
+    }
+
+    /** Adds a map of overrides (used by tests and by the golden/CLI code). */
+    public ConfigLoader setAll(Map<String, String> values) {
+        values.forEach((k, v) -> put(k, v, "override"));
+        return this;
+    }
+
+    private void put(String name, String value, String from) {
+        explicit.put(name, value);
+        origin.put(name, from);
+    }
+
+    private static Map<String, String> toMap(Properties p) {
+        Map<String, String> m = new TreeMap<>();
+        for (String n : p.stringPropertyNames()) {
+            m.put(n, p.getProperty(n));
+        }
+        return m;
+    }
+
+    /** Validates everything and builds the configuration, or throws with every problem found. */
+    public Config load() throws ConfigException {
+        List<String> errors = new ArrayList<>(problems);
+        for (Map.Entry<String, String> e : explicit.entrySet()) {
+            Key key = Schema.key(e.getKey());
+            if (key == null) {
+                String near = Schema.nearest(e.getKey());
+                boolean close = Schema.editDistance(e.getKey(), near) <= Math.max(3, e.getKey().length() / 3);
+                errors.add("unknown key '" + e.getKey() + "' (from " + origin.get(e.getKey()) + "); "
+                        + (close ? "did you mean '" + near + "'?" : "the nearest known key is '" + near
+                        + "' (all keys: vitgen config --explain)"));
+                continue;
+            }
+            String why = key.check(e.getValue());
+            if (why != null) {
+                errors.add(key.name() + ": " + why);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Key k : Schema.keys()) {
+            String value = explicit.containsKey(k.name()) ? explicit.get(k.name()).trim() : k.defaultValue();
+            if (value != null) {
+                v.put(k.name(), value);
+            }
+        }
+
+        ModelShape model = model(v, errors);
+        Config.Quant quant = new Config.Quant(i(v, "quant.act.bits"), i(v, "quant.weight.bits"),
+                i(v, "quant.acc.bits"));
+        Config.Mac mac = new Config.Mac(i(v, "mac.rows"), i(v, "mac.cols"), v.get("mac.dataflow"),
+                "int8x2".equals(v.get("mac.dsp.packing")));
+        Config.Softmax softmax = new Config.Softmax(v.get("softmax.variant"), i(v, "softmax.out.bits"),
+                i(v, "softmax.lanes"), i(v, "softmax.max.row"));
+        Config.LayerNorm ln = new Config.LayerNorm(v.get("layernorm.variant"), i(v, "layernorm.lanes"),
+                i(v, "layernorm.max.channels"), "int8".equals(v.get("layernorm.output")));
+        Config.Gelu gelu = new Config.Gelu(v.get("gelu.variant"), i(v, "gelu.lanes"), i(v, "gelu.max.row"),
+                "int8".equals(v.get("gelu.output")));
+
+        if (model != null) {
+            checkCombinations(model, quant, mac, softmax, ln, gelu, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        if (softmax.log2()) {
+            v.remove("softmax.out.bits");
+        }
+        return new Config(v.get("design.name"),
+                new Config.Target(v.get("target.vendor"), v.get("target.part"), i(v, "target.clock.mhz")),
+                quant, mac, softmax, ln, gelu, model, "on".equals(v.get("synth.yosys")), v);
+    }
+
+    private ModelShape model(Map<String, String> v, List<String> errors) {
+        String preset = v.get("model.preset");
+        String[] sizes = {"model.tokens", "model.channels", "model.heads", "model.mlp"};
+        if (!"custom".equals(preset)) {
+            for (String s : sizes) {
+                if (explicit.containsKey(s)) {
+                    errors.add(s + " is set but model.preset=" + preset + " fixes the model shape;"
+                            + " set model.preset=custom to give the shape yourself");
+                }
+            }
+            ModelShape m = ModelShape.preset(preset);
+            v.put("model.tokens", Integer.toString(m.tokens()));
+            v.put("model.channels", Integer.toString(m.channels()));
+            v.put("model.heads", Integer.toString(m.heads()));
+            v.put("model.mlp", Integer.toString(m.mlp()));
+            return m;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String s : sizes) {
+            if (!v.containsKey(s)) {
+                missing.add(s);
+            }
+        }
+        if (!missing.isEmpty()) {
+            errors.add("model.preset=custom needs " + String.join(", ", missing));
+            return null;
+        }
+        int channels = i(v, "model.channels");
+        int heads = i(v, "model.heads");
+        if (channels % heads != 0) {
+            errors.add("model.heads=" + heads + " does not divide model.channels=" + channels
+                    + "; every head needs the same width");
+            return null;
+        }
+        return new ModelShape("custom", i(v, "model.tokens"), channels, heads, i(v, "model.mlp"));
+    }
+
+    private void checkCombinations(ModelShape model, Config.Quant q, Config.Mac mac, Config.Softmax sm,
+                                   Config.LayerNorm ln, Config.Gelu gelu, List<String> errors) {
+        int kMax = model.maxK();
+        int need = requiredAccBits(q.actBits(), q.weightBits(), kMax);
+        if (q.accBits() < need) {
+            errors.add("quant.acc.bits=" + q.accBits() + " is too narrow: quant.act.bits=" + q.actBits()
+                    + " x quant.weight.bits=" + q.weightBits() + " summed over K=" + kMax
+                    + " (the largest reduction of the " + model.name() + " model) needs at least " + need
+                    + " bits (INTOPS 8)");
+        }
+        if (mac.packInt8x2() && (q.actBits() != 8 || q.weightBits() != 8)) {
+            errors.add("mac.dsp.packing=int8x2 packs two 8-bit multiplies; it needs quant.act.bits=8 and"
+                    + " quant.weight.bits=8 (got " + q.actBits() + " and " + q.weightBits() + ")");
+        }
+        if (sm.maxRow() < model.tokens()) {
+            errors.add("softmax.max.row=" + sm.maxRow() + " is shorter than a softmax row of the model: "
+                    + "model.tokens=" + model.tokens() + " keys per query");
+        }
+        if (ln.maxChannels() < model.channels()) {
+            errors.add("layernorm.max.channels=" + ln.maxChannels() + " is less than model.channels="
+                    + model.channels());
+        }
+        if (gelu.maxRow() < model.mlp()) {
+            errors.add("gelu.max.row=" + gelu.maxRow() + " is less than the MLP width model.mlp=" + model.mlp());
+        }
+        if (sm.lanes() > sm.maxRow()) {
+            errors.add("softmax.lanes=" + sm.lanes() + " exceeds softmax.max.row=" + sm.maxRow()
+                    + ": a row must fill at least one beat");
+        }
+        if (ln.lanes() > ln.maxChannels()) {
+            errors.add("layernorm.lanes=" + ln.lanes() + " exceeds layernorm.max.channels=" + ln.maxChannels());
+        }
+        if (gelu.lanes() > gelu.maxRow()) {
+            errors.add("gelu.lanes=" + gelu.lanes() + " exceeds gelu.max.row=" + gelu.maxRow());
+        }
+        if (explicit.containsKey("softmax.out.bits") && sm.log2()) {
+            errors.add("softmax.out.bits is set but softmax.variant=log2 outputs a 4-bit code and a zero flag;"
+                    + " remove softmax.out.bits or use softmax.variant=shiftmax");
+        }
+    }
+
+    /** INTOPS 8: acc_bits >= a_bits + w_bits - 1 + ceil(log2 K_max) + 1. */
+    public static int requiredAccBits(int aBits, int wBits, int kMax) {
+        int log2 = 0;
+        while ((1L << log2) < kMax) {
+            log2++;
+        }
+        return aBits + wBits - 1 + log2 + 1;
+    }
+
+    private static int i(Map<String, String> v, String key) {
+        return Integer.parseInt(v.get(key));
+    }
+
+    /** The defaults alone (the embedded configuration a new user gets). */
+    public static Config defaults() {
+        try {
+            return new ConfigLoader().load();
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the embedded defaults are invalid: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.vitgen.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key vitgen knows, in the order the reference prints them. */
+public final class Schema {
+
+    private static final List<String> LANES = List.of("1", "2", "4", "8", "16");
+
+    private static final List<Key> KEYS = List.of(
+            Key.identifier("design.name", "vit_accel",
+                    "Name of the design: the output folder out/<name>/ and the prefix of its reports."),
+            Key.choice("target.vendor", "xilinx", List.of("xilinx", "intel", "generic"),
+                    "Tool family the constraints are written for: xilinx (XDC), intel or generic (SDC)."),
+            Key.text("target.part", "xczu9eg-ffvb1156-2-e",
+                    "FPGA part number, echoed into the constraints and report (ZCU102 by default)."),
+            Key.integer("target.clock.mhz", 300, 10, 1000,
+                    "Target clock frequency of aclk in MHz; written into the clock constraint."),
+            Key.choice("quant.act.bits", "8", List.of("8", "4"),
+                    "Activation bits of the GEMM operands (signed)."),
+            Key.choice("quant.weight.bits", "8", List.of("8", "4"),
+                    "Weight bits of the GEMM operands (signed)."),
+            Key.integer("quant.acc.bits", 32, 8, 48,
+                    "GEMM accumulator bits; must hold the largest K of the model (INTOPS 8)."),
+            Key.integer("mac.rows", 16, 1, 64, "Rows of the systolic MAC array."),
+            Key.integer("mac.cols", 16, 1, 64, "Columns of the systolic MAC array."),
+            Key.choice("mac.dataflow", "output-stationary", List.of("output-stationary", "weight-stationary"),
+                    "Dataflow of the MAC array."),
+            Key.choice("mac.dsp.packing", "none", List.of("none", "int8x2"),
+                    "int8x2 packs two 8-bit multiplies that share an operand into one DSP48E2."),
+            Key.choice("softmax.variant", "shiftmax", List.of("shiftmax", "log2"),
+                    "shiftmax: linear b-bit probabilities (INTOPS 3); log2: 4-bit code + zero flag (INTOPS 4)."),
+            Key.choice("softmax.out.bits", "16", List.of("8", "16"),
+                    "Output bits b of the linear Shiftmax probabilities (shiftmax variant only)."),
+            Key.choice("softmax.lanes", "4", LANES, "Score elements the softmax unit takes per cycle."),
+            Key.integer("softmax.max.row", 1024, 1, 4096,
+                    "Longest softmax row (keys per query) the unit accepts; sizes the row buffer."),
+            Key.choice("layernorm.variant", "ilayernorm", List.of("ilayernorm"),
+                    "LayerNorm algorithm: I-LayerNorm with the 10-step Newton square root (INTOPS 6)."),
+            Key.choice("layernorm.lanes", "4", LANES, "Channels the LayerNorm unit takes per cycle."),
+            Key.integer("layernorm.max.channels", 768, 1, 4096,
+                    "Most channels per token the LayerNorm unit accepts; sizes its row buffer."),
+            Key.choice("layernorm.output", "int8", List.of("int8", "raw"),
+                    "raw: the LayerNorm value (INTOPS 6 out_i); int8: after per-channel dyadic requantization."),
+            Key.choice("gelu.variant", "shiftgelu", List.of("shiftgelu", "igelu"),
+                    "shiftgelu: I-ViT ShiftGELU (INTOPS 5); igelu: I-BERT polynomial i-GELU (INTOPS 7)."),
+            Key.choice("gelu.lanes", "4", LANES, "Hidden channels the GELU unit takes per cycle."),
+            Key.integer("gelu.max.row", 3072, 1, 8192,
+                    "Most hidden channels per token the GELU unit accepts (ShiftGELU buffers a row)."),
+            Key.choice("gelu.output", "int8", List.of("int8", "int16"),
+                    "int16: the product x*sigmoid (INTOPS 5 out_i); int8: after dyadic requantization."),
+            Key.choice("model.preset", "deit-tiny", List.of("deit-tiny", "deit-small", "deit-base", "custom"),
+                    "Model shape; custom takes model.tokens, model.channels, model.heads and model.mlp."),
+            Key.integer("model.tokens", null, 1, 4096, "Tokens per image (custom model only; DeiT: 197)."),
+            Key.integer("model.channels", null, 1, 4096, "Embedding channels C (custom model only)."),
+            Key.integer("model.heads", null, 1, 64, "Attention heads; must divide model.channels (custom only)."),
+            Key.integer("model.mlp", null, 1, 16384, "Hidden width of the MLP (custom model only)."),
+            Key.choice("synth.yosys", "off", List.of("off", "on"),
+                    "on: run Yosys synth_xilinx -family xcup on each block and put the resources in report.md.")
+    );
+
+    private static final Map<String, Key> BY_NAME;
+
+    static {
+        Map<String, Key> m = new LinkedHashMap<>();
+        for (Key k : KEYS) {
+            if (m.put(k.name(), k) != null) {
+                throw new ExceptionInInitializerError("duplicate key " + k.name());
+            }
+        }
+        BY_NAME = Collections.unmodifiableMap(m);
+    }
+
+    private Schema() {
+    }
+
+    public static List<Key> keys() {
+        return KEYS;
+    }
+
+    public static Key key(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** The known key closest to {@code name} by edit distance, for "did you mean" messages. */
+    public static String nearest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : BY_NAME.keySet()) {
+            int d = editDistance(name, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** The documented default properties file, as {@code vitgen config --defaults} prints it. */
+    public static String defaultsFile() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# vitgen configuration. Every key, with its default; `vitgen config --explain` says more.\n");
+        sb.append("# Use: ./vitgen generate --config this-file [--set key=value]...\n");
+        String section = null;
+        for (Key k : KEYS) {
+            String s = k.name().substring(0, k.name().indexOf('.'));
+            if (!s.equals(section)) {
+                section = s;
+                sb.append('\n');
+            }
+            sb.append("# ").append(k.meaning()).append(" Allowed: ").append(k.allowed()).append(".\n");
+            if (k.defaultValue() == null) {
+                sb.append("#").append(k.name()).append("=\n");
+            } else {
+                sb.append(k.name()).append('=').append(k.defaultValue()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

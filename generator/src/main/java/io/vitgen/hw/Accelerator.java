@@ -1,0 +1,25 @@
+package io.vitgen.hw;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vitgen.config.Config;
+
+/**
+ * The blocks one configuration generates, in the order the report lists them. Each block's
+ * builder checks the configuration values it uses and derives its parameters; this class only
+ * decides which blocks a configuration needs.
+ */
+public final class Accelerator {
+
+    private Accelerator() {
+    }
+
+    /** The top-level blocks of the design (their cells come along as children). */
+    public static List<ModuleSpec> blocks(Config config) {
+        List<ModuleSpec> blocks = new ArrayList<>();
+        blocks.add(Cells.skidBuffer());
+        blocks.add(Cells.fifo());
+        return blocks;
+    }
+}

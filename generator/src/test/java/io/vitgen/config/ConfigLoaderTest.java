@@ -1,0 +1,175 @@
+package io.vitgen.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static ConfigException problems(String... sets) {
+        ConfigLoader l = new ConfigLoader();
+        for (String s : sets) {
+            l.set(s);
+        }
+        return assertThrows(ConfigException.class, l::load);
+    }
+
+    private static void assertMentions(ConfigException e, String... words) {
+        for (String w : words) {
+            assertTrue(e.getMessage().contains(w), "message should mention '" + w + "':\n" + e.getMessage());
+        }
+    }
+
+    @Test
+    void defaultsLoadCleanly() {
+        Config c = ConfigLoader.defaults();
+        assertEquals("vit_accel", c.designName());
+        assertEquals(ModelShape.DEIT_TINY, c.model());
+        assertEquals(16, c.mac().rows());
+        assertEquals(16, c.mac().cols());
+        assertEquals(8, c.quant().actBits());
+        assertEquals(32, c.quant().accBits());
+        assertEquals("shiftmax", c.softmax().variant());
+        assertEquals(300, c.target().clockMhz());
+        // every schema key with a default appears in the effective values
+        for (Key k : Schema.keys()) {
+            if (k.defaultValue() != null) {
+                assertTrue(c.values().containsKey(k.name()), k.name());
+            }
+        }
+    }
+
+    @Test
+    void unknownKeyNamesTheNearestKnownKey() {
+        ConfigException e = problems("mac.col=4");
+        assertMentions(e, "unknown key 'mac.col'", "did you mean 'mac.cols'");
+    }
+
+    @Test
+    void outOfRangeValueNamesKeyValueAndRange() {
+        ConfigException e = problems("mac.rows=0");
+        assertMentions(e, "mac.rows", "0", "[1, 64]");
+    }
+
+    @Test
+    void wrongTypeNamesKeyValueAndRange() {
+        ConfigException e = problems("target.clock.mhz=fast");
+        assertMentions(e, "target.clock.mhz", "'fast' is not an integer", "[10, 1000]");
+        assertMentions(problems("quant.act.bits=6"), "quant.act.bits", "'6'", "one of 8, 4");
+        assertMentions(problems("design.name=1abc"), "design.name", "identifier");
+    }
+
+    @Test
+    void accumulatorTooNarrowForTheModelNamesTheKeysAndReason() {
+        // DeiT-Base FC2 sums K = 3072 products of two int8: 8 + 8 - 1 + 12 + 1 = 28 bits.
+        ConfigException e = problems("model.preset=deit-base", "quant.acc.bits=27");
+        assertMentions(e, "quant.acc.bits=27", "quant.act.bits=8", "quant.weight.bits=8", "K=3072", "28 bits");
+        Config ok = load("model.preset=deit-base", "quant.acc.bits=28");
+        assertEquals(28, ok.quant().accBits());
+    }
+
+    @Test
+    void rowBuffersShorterThanTheModelRowsAreInconsistent() {
+        ConfigException e = problems("softmax.max.row=100", "layernorm.max.channels=64", "gelu.max.row=512");
+        assertMentions(e, "softmax.max.row=100", "model.tokens=197", "layernorm.max.channels=64",
+                "model.channels=192", "gelu.max.row=512", "model.mlp=768");
+        assertEquals(3, e.problems().size());
+    }
+
+    @Test
+    void presetAndExplicitShapeConflict() {
+        ConfigException e = problems("model.tokens=50");
+        assertMentions(e, "model.tokens", "model.preset=deit-tiny", "model.preset=custom");
+        assertMentions(problems("model.preset=custom", "model.tokens=50"), "model.channels", "model.heads", "model.mlp");
+        assertMentions(problems("model.preset=custom", "model.tokens=50", "model.channels=100", "model.heads=3",
+                "model.mlp=200"), "model.heads=3", "model.channels=100");
+        Config c = load("model.preset=custom", "model.tokens=50", "model.channels=96", "model.heads=3", "model.mlp=384");
+        assertEquals(new ModelShape("custom", 50, 96, 3, 384), c.model());
+    }
+
+    @Test
+    void packingNeedsEightBitOperands() {
+        assertMentions(problems("mac.dsp.packing=int8x2", "quant.weight.bits=4"), "mac.dsp.packing=int8x2",
+                "quant.weight.bits");
+    }
+
+    @Test
+    void lanesWiderThanTheRowAreInconsistent() {
+        assertMentions(problems("model.preset=custom", "model.tokens=4", "model.channels=4", "model.heads=1",
+                "model.mlp=4", "softmax.max.row=4", "softmax.lanes=8"), "softmax.lanes=8", "softmax.max.row=4");
+    }
+
+    @Test
+    void outputBitsDoNotApplyToTheLog2Softmax() {
+        assertMentions(problems("softmax.variant=log2", "softmax.out.bits=8"), "softmax.out.bits",
+                "softmax.variant=log2");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        ConfigException e = problems("mac.rows=0", "mac.cols=999", "nope=1", "--bad");
+        assertEquals(4, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void fileThenSetOverrides(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("a.properties");
+        Files.writeString(f, "# comment\nmac.rows = 8\nmac.cols=4\n");
+        Config c = new ConfigLoader().file(f).set("mac.cols=2").load();
+        assertEquals(8, c.mac().rows());
+        assertEquals(2, c.mac().cols());
+    }
+
+    @Test
+    void missingFileIsAProblem(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().file(dir.resolve("nope.properties")).load());
+        assertMentions(e, "cannot read configuration file", "nope.properties");
+    }
+
+    @Test
+    void theShippedPropertiesFileIsTheSchemaDefaults() throws IOException, ConfigException {
+        Path root = Path.of(System.getProperty("vitgen.root", ".."));
+        Path shipped = root.resolve("accel.properties");
+        assertEquals(Schema.defaultsFile(), Files.readString(shipped),
+                "accel.properties drifted from the schema; regenerate it with ./vitgen config --defaults > accel.properties");
+        Config c = new ConfigLoader().file(shipped).load();
+        assertEquals(ConfigLoader.defaults().values(), c.values());
+    }
+
+    @Test
+    void requiredAccumulatorBitsFollowIntops8() {
+        assertEquals(8 + 8 - 1 + 10 + 1, ConfigLoader.requiredAccBits(8, 8, 768));
+        assertEquals(8 + 8 - 1 + 0 + 1, ConfigLoader.requiredAccBits(8, 8, 1));
+        assertEquals(4 + 4 - 1 + 8 + 1, ConfigLoader.requiredAccBits(4, 4, 197));
+    }
+
+    private static Config load(String... sets) {
+        ConfigLoader l = new ConfigLoader();
+        for (String s : sets) {
+            l.set(s);
+        }
+        try {
+            return l.load();
+        } catch (ConfigException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void keysHaveUniqueNamesAndMeanings() {
+        List<Key> keys = Schema.keys();
+        assertEquals(keys.size(), keys.stream().map(Key::name).distinct().count());
+        for (Key k : keys) {
+            assertTrue(k.meaning().endsWith("."), k.name() + " meaning should be a sentence");
+        }
+    }
+}

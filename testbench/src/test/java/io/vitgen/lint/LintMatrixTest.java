@@ -1,0 +1,97 @@
+package io.vitgen.lint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.vitgen.config.Config;
+import io.vitgen.config.ConfigLoader;
+import io.vitgen.emit.DesignWriter;
+import io.vitgen.emit.Emitter;
+import io.vitgen.hw.Cells;
+import io.vitgen.hw.Divider;
+
+/**
+ * {@code verilator --lint-only -Wall} must print nothing for every module a configuration
+ * generates, over a matrix that includes corner values, and for the generic cells at corner
+ * parameters. There is no skip: without Verilator these tests fail.
+ */
+class LintMatrixTest {
+
+    /** Configurations whose whole generated design must lint clean. Corner values included. */
+    static Stream<List<String>> configurations() {
+        return Stream.of(
+                List.of(),
+                List.of("mac.rows=1", "mac.cols=1", "softmax.lanes=1", "layernorm.lanes=1", "gelu.lanes=1"),
+                List.of("mac.rows=2", "mac.cols=3", "quant.act.bits=4", "quant.weight.bits=4",
+                    "quant.acc.bits=20"),
+                List.of("mac.rows=32", "mac.cols=8", "softmax.variant=log2", "softmax.lanes=8",
+                    "layernorm.output=raw", "gelu.variant=igelu", "gelu.output=int16"),
+                List.of("softmax.out.bits=8", "softmax.lanes=16", "layernorm.lanes=16", "gelu.lanes=16",
+                    "model.preset=deit-base", "softmax.max.row=4096", "layernorm.max.channels=4096",
+                    "gelu.max.row=8192"),
+                List.of("model.preset=custom", "model.tokens=1", "model.channels=1", "model.heads=1",
+                    "model.mlp=1", "softmax.max.row=1", "layernorm.max.channels=1", "gelu.max.row=1",
+                    "quant.acc.bits=16", "softmax.lanes=1", "layernorm.lanes=1", "gelu.lanes=1"),
+                List.of("model.preset=custom", "model.tokens=13", "model.channels=24", "model.heads=3",
+                    "model.mlp=7", "softmax.max.row=13", "layernorm.max.channels=24", "gelu.max.row=7",
+                    "softmax.lanes=2", "layernorm.lanes=8", "gelu.lanes=4"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void everyGeneratedModuleLintsClean(List<String> sets, @TempDir Path out) throws Exception {
+        ConfigLoader loader = new ConfigLoader();
+        for (String s : sets) {
+            loader.set(s);
+        }
+        Config config = loader.load();
+        DesignWriter.Result r = new DesignWriter(config, s -> { }).write(out);
+        List<String> filelist = Files.readAllLines(r.dir().resolve("filelist.f"));
+        List<Path> files = new ArrayList<>();
+        for (String f : filelist) {
+            files.add(r.dir().resolve(f));
+        }
+        assertTrue(files.size() >= 2, "the design has modules");
+        StringBuilder problems = new StringBuilder();
+        for (Path f : files) {
+            String top = f.getFileName().toString().replace(".v", "");
+            String text = Lint.run(files, top, Map.of());
+            if (!text.isEmpty()) {
+                problems.append("== ").append(top).append(" (").append(String.join(" ", sets)).append(")\n")
+                        .append(text).append('\n');
+            }
+        }
+        assertEquals("", problems.toString());
+    }
+
+    @Test
+    void cellsLintCleanAtCornerParameters(@TempDir Path dir) throws Exception {
+        List<Path> files = Emitter.writeModules(List.of(Cells.skidBuffer(), Cells.fifo(), Divider.spec()), dir);
+        StringBuilder problems = new StringBuilder();
+        for (int width : new int[] {1, 7, 64, 65, 300, 4096}) {
+            problems.append(Lint.run(files, "vitgen_axis_skid", Map.of("DATA_W", width)));
+            for (int depth : new int[] {1, 2, 3, 16, 17, 1024}) {
+                problems.append(Lint.run(files, "vitgen_axis_fifo", Map.of("DATA_W", width, "DEPTH", depth)));
+            }
+        }
+        for (int pipelined : new int[] {0, 1}) {
+            for (int[] w : new int[][] {{2, 1}, {3, 5}, {17, 17}, {31, 31}, {64, 17}, {64, 64}}) {
+                problems.append(Lint.run(files, "vitgen_divider", Map.of("PIPELINED", pipelined,
+                        "DIVIDEND_W", w[0], "DIVISOR_W", w[1], "TAG_W", 1 + w[1] % 5)));
+            }
+        }
+        assertEquals("", problems.toString());
+    }
+}
