@@ -641,9 +641,8 @@ bool handle(const uint8_t* frame, size_t len) {
             if (!H.error.empty()) break;
         }
         if (!H.error.empty()) {
-            sendError(H.error);
-            H.error.clear();
-            return true;
+            sendError(H.error);  // the run is failed; the harness ends like on a model error
+            return false;
         }
         w.u64(H.cycle - start);
         w.u64(H.cycle);
