@@ -95,7 +95,7 @@ class StreamDriverTest {
 
     @Test
     void timeoutNamesTheMissingBeats() {
-        try (Simulation sim = slice(16, false).open(10)) {
+        try (Simulation sim = slice(32, false).open(10)) {
             StreamSource src = sim.source("s_axis");
             sim.sink("m_axis");
             sim.reset(2);
