@@ -20,6 +20,7 @@ import io.vitgen.config.ConfigLoader;
 import io.vitgen.emit.DesignWriter;
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.Cells;
+import io.vitgen.hw.Divider;
 
 /**
  * {@code verilator --lint-only -Wall} must print nothing for every module a configuration
@@ -77,12 +78,18 @@ class LintMatrixTest {
 
     @Test
     void cellsLintCleanAtCornerParameters(@TempDir Path dir) throws Exception {
-        List<Path> files = Emitter.writeModules(List.of(Cells.skidBuffer(), Cells.fifo()), dir);
+        List<Path> files = Emitter.writeModules(List.of(Cells.skidBuffer(), Cells.fifo(), Divider.spec()), dir);
         StringBuilder problems = new StringBuilder();
         for (int width : new int[] {1, 7, 64, 65, 300, 4096}) {
             problems.append(Lint.run(files, "vitgen_axis_skid", Map.of("DATA_W", width)));
             for (int depth : new int[] {1, 2, 3, 16, 17, 1024}) {
                 problems.append(Lint.run(files, "vitgen_axis_fifo", Map.of("DATA_W", width, "DEPTH", depth)));
+            }
+        }
+        for (int pipelined : new int[] {0, 1}) {
+            for (int[] w : new int[][] {{2, 1}, {3, 5}, {17, 17}, {31, 31}, {64, 17}, {64, 64}}) {
+                problems.append(Lint.run(files, "vitgen_divider", Map.of("PIPELINED", pipelined,
+                        "DIVIDEND_W", w[0], "DIVISOR_W", w[1], "TAG_W", 1 + w[1] % 5)));
             }
         }
         assertEquals("", problems.toString());
