@@ -40,6 +40,16 @@ class SoftmaxCosimTest {
         List<Row> mixed = SoftmaxRows.mixed(rnd, p.maxRow(), p.lanes(), mixedRows);
         mixed.addAll(SoftmaxRows.clampRows(rnd, p.maxRow(), 12));
         java.util.Collections.shuffle(mixed, rnd);
+        if (p.log2()) {
+            // every code 0..15 and the zero flag (lane value 16) occur in the expected outputs
+            java.util.Set<Long> seen = new java.util.TreeSet<>();
+            for (Row r : everyX) {
+                for (long v : SoftmaxHarness.expected(r, p)) {
+                    seen.add(v);
+                }
+            }
+            assertEquals(17, seen.size(), "codes covered: " + seen);
+        }
         if (p.maxRow() * 127L * 32768 >= (1L << 31)) {
             assertTrue(SoftmaxRows.clampedCount(mixed) >= 12, "the corpus reaches the sum clamp");
         }
