@@ -24,6 +24,12 @@ public final class Main {
         COMMANDS.put("config", new Entry("config --explain | --defaults",
                 "print every configuration key (default, range, meaning) or a documented defaults file",
                 ConfigCommand::run));
+        COMMANDS.put("golden", new Entry("golden OP [--param NAME=VALUE]... < rows",
+                "run one bit-exact golden-model operator on integer rows from stdin (--help lists operators)",
+                GoldenCommand::run));
+        COMMANDS.put("accuracy", new Entry("accuracy [--seed N] [--model tiny|small|base|N,C,H,MLP]",
+                "error of every integer operator and of one encoder layer against float references",
+                AccuracyCommand::run));
     }
 
     private Main() {

@@ -20,6 +20,7 @@ public final class Accelerator {
         List<ModuleSpec> blocks = new ArrayList<>();
         blocks.add(Cells.skidBuffer());
         blocks.add(Cells.fifo());
+        blocks.add(MacArray.gemm(config));
         return blocks;
     }
 }

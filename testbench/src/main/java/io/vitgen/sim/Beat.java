@@ -24,14 +24,22 @@ public final class Beat {
         this.cycle = cycle;
     }
 
-    /** A beat with this data (any non-negative or negative value; masked to the port when sent). */
+    /**
+     * A beat with this non-negative data value (masked to the port width when sent). For signed
+     * values use {@link StreamSource#push(BigInteger, boolean)}, which knows the port width, or
+     * {@link #ofLanes}.
+     */
     public static Beat of(BigInteger data, boolean last) {
         Objects.requireNonNull(data, "data");
+        if (data.signum() < 0) {
+            throw new IllegalArgumentException("Beat.of needs a non-negative value (the width is unknown here), got "
+                    + data);
+        }
         int width = Math.max(1, data.bitLength() + 1);
         return new Beat(Wire.toWords(data, width), width, last, 0L, 0L, -1L);
     }
 
-    /** A beat with a 64-bit (or narrower) data value. */
+    /** A beat whose tdata is these 64 bits (bits above 63 zero). */
     public static Beat of(long data, boolean last) {
         return new Beat(new long[] {data}, 64, last, 0L, 0L, -1L);
     }

@@ -126,6 +126,11 @@ public final class Simulation implements AutoCloseable {
         return seed;
     }
 
+    /** Process id of the harness (for tests of crash handling). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Clock cycles simulated so far (reset cycles included). */
     public long cycle() {
         return cycle;

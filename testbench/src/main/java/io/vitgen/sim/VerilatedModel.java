@@ -139,9 +139,11 @@ public final class VerilatedModel {
         Path entry = cacheRoot.resolve(top + suffix + "-" + key.substring(0, 20));
 
         long t0 = System.nanoTime();
+        pruneOnce(cacheRoot);
         Object lock = BUILD_LOCKS.computeIfAbsent(entry.toString(), k -> new Object());
         synchronized (lock) {
             if (isComplete(entry)) {
+                markUsed(entry);
                 return new VerilatedModel(top, params, files, opts, entry, readPorts(entry), true,
                         (System.nanoTime() - t0) / 1_000_000, key);
             }
@@ -247,6 +249,39 @@ public final class VerilatedModel {
             return Path.of(root).toAbsolutePath().resolve(".vitgen-cache");
         }
         return Path.of(System.getProperty("java.io.tmpdir"), "vitgen-cache-" + System.getProperty("user.name"));
+    }
+
+    /** Entries unused this long are deleted (a used entry's directory mtime is refreshed). */
+    private static final long UNUSED_ENTRY_MILLIS = 14L * 24 * 3600 * 1000;
+    /** Build directories left this long by a killed JVM are deleted. */
+    private static final long STALE_TMP_MILLIS = 3600L * 1000;
+    private static final java.util.Set<Path> PRUNED = ConcurrentHashMap.newKeySet();
+
+    private static void markUsed(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException ignored) {
+            // a read-only cache still works; the entry just ages
+        }
+    }
+
+    /** Once per JVM and cache directory: drop entries unused for 14 days and stale build folders. */
+    private static void pruneOnce(Path cacheRoot) {
+        if (!PRUNED.add(cacheRoot) || !Files.isDirectory(cacheRoot)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(cacheRoot, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                long age = now - Files.getLastModifiedTime(d).toMillis();
+                if (name.startsWith(".tmp-") ? age > STALE_TMP_MILLIS : age > UNUSED_ENTRY_MILLIS) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException | UncheckedIOException ignored) {
+            // pruning is housekeeping; a concurrent JVM may be deleting the same folders
+        }
     }
 
     private static boolean isComplete(Path entry) {

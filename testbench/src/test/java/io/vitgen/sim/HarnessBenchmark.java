@@ -46,12 +46,23 @@ public final class HarnessBenchmark {
             VerilatedModel model = VerilatedModel.build(rtl, top);
             checkFirstRow(model);
             double cpp = cppLoop(model, cycles);
-            javaApi(model, cycles / 10);  // JIT warm-up
-            double java = javaApi(model, cycles);
+            javaApi(model, cycles / 10, null);  // JIT warm-up
+            Path[] replay = new Path[1];
+            double java = javaApi(model, cycles, replay);
+            double replayed = replay(model, replay[0], cycles);
             System.out.printf("C++ loop:  %,d cycles, %,.0f cycles/s%n", cycles, cpp);
             System.out.printf("Java API:  %,d cycles, %,.0f cycles/s (1 beat in and 1 out per cycle, chunks of %d)%n",
                     cycles, java, 16 * ROW);
+            System.out.printf("harness alone, replaying the Java run from a file: %,.0f cycles/s%n", replayed);
             System.out.printf("ratio Java API / C++ loop = %.3f (target >= 0.5)%n", java / cpp);
+
+            // A toy DUT (32-bit register slice), comparable with the transport numbers in ANCHORS.md.
+            VerilatedModel toy = VerilatedModel.build(List.of(TestDuts.file("tdut_axis_reg.v")), "tdut_axis_reg",
+                    Map.of("DATA_W", "32"));
+            double toyCpp = cppLoop(toy, cycles);
+            double toyJava = javaApi(toy, cycles, null);
+            System.out.printf("toy DUT (32-bit register slice): C++ loop %,.0f cycles/s, Java API %,.0f cycles/s,"
+                    + " ratio %.3f%n", toyCpp, toyJava, toyJava / toyCpp);
         } finally {
             VerilatedModel.deleteTree(scratch);
         }
@@ -71,19 +82,32 @@ public final class HarnessBenchmark {
         return Double.parseDouble(m.group(1));
     }
 
-    private static List<Beat> beatPool(long seed, int n) {
+    private static double replay(VerilatedModel model, Path file, long cycles) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(model.executable().toString(), "--replay", file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("replay failed: " + out);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Files.deleteIfExists(file);
+        return cycles / secs;
+    }
+
+    private static List<Beat> beatPool(long seed, int n, int width) {
         Random rnd = new Random(seed);
         List<Beat> pool = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            pool.add(Beat.of(new BigInteger(256, rnd), i % ROW == ROW - 1));
+            pool.add(Beat.of(new BigInteger(width, rnd), i % ROW == ROW - 1));
         }
         return pool;
     }
 
     /** Streams {@code cycles} beats through at one per cycle; returns cycles per second. */
-    private static double javaApi(VerilatedModel model, long cycles) {
+    private static double javaApi(VerilatedModel model, long cycles, Path[] keptReplay) {
         int chunk = 16 * ROW;
-        List<Beat> pool = beatPool(42, chunk);
+        List<Beat> pool = beatPool(42, chunk, model.port("s_axis_tdata").width());
         try (Simulation sim = model.open(42)) {
             StreamSource src = sim.source("s_axis");
             StreamSink snk = sim.sink("m_axis");
@@ -98,8 +122,11 @@ public final class HarnessBenchmark {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             long ran = sim.cycle() - start;
+            if (keptReplay != null) {
+                keptReplay[0] = sim.keepReplay();
+            }
             if (src.pending() > 0 || outBeats < ran - 2 * ROW) {
-                throw new IllegalStateException("the MAC did not stream at one beat per cycle: pending "
+                throw new IllegalStateException(model.top() + " did not stream at one beat per cycle: pending "
                         + src.pending() + ", out " + outBeats + " in " + ran + " cycles");
             }
             return ran / secs;
@@ -108,7 +135,7 @@ public final class HarnessBenchmark {
 
     /** Sanity check of the benchmark DUT against sums computed here (it is a test DUT, not a block). */
     private static void checkFirstRow(VerilatedModel model) {
-        List<Beat> row = beatPool(7, ROW);
+        List<Beat> row = beatPool(7, ROW, 256);
         long[] expect = new long[256];
         for (Beat b : row) {
             for (int i = 0; i < 16; i++) {

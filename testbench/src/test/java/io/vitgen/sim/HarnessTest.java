@@ -141,4 +141,24 @@ class HarnessTest {
         assertNotEquals(r1, r2, "different seeds, different initial state");
         assertNotEquals(0L, r1);
     }
+
+    @Test
+    void aCrashedHarnessBecomesAnExceptionNotADeadJvm() {
+        try (Simulation sim = wide(8).open(21)) {
+            sim.reset(1);
+            sim.step(10);
+            ProcessHandle.of(sim.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            SimulationException e = assertThrows(SimulationException.class, () -> sim.step(10));
+            assertTrue(e.getMessage().contains("harness died near cycle 11"), e.getMessage());
+            assertTrue(e.getMessage().contains("SIGKILL"), e.getMessage());
+        }
+    }
+
+    @Test
+    void harnessExitsWhenItsInputCloses() throws Exception {
+        Process p = new ProcessBuilder(wide(8).executable().toString()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "harness still running");
+        assertEquals(0, p.exitValue());
+    }
 }

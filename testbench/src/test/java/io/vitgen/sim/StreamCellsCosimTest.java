@@ -53,6 +53,7 @@ class StreamCellsCosimTest {
                 got.addAll(out.take());
             }
             BeatChecker.assertBeats(sim, out, sent, got);
+            System.out.printf("%s: %d beats in %d cycles under random stalls%n", model.top(), got.size(), sim.cycle());
 
             // both sides always ready: one beat per cycle after the latency
             in.setValidPermille(1000);

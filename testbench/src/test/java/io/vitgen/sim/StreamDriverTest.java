@@ -95,7 +95,7 @@ class StreamDriverTest {
 
     @Test
     void timeoutNamesTheMissingBeats() {
-        try (Simulation sim = slice(16, false).open(10)) {
+        try (Simulation sim = slice(32, false).open(10)) {
             StreamSource src = sim.source("s_axis");
             sim.sink("m_axis");
             sim.reset(2);
@@ -140,6 +140,41 @@ class StreamDriverTest {
 
             Path waves = sim.writeWaves(WaveFormat.FST);
             assertTrue(Files.size(waves) > 1000, "waveform " + waves);
+        }
+    }
+
+    @Test
+    void twoSourcesAndTwoSinksRunWithTheirOwnPatterns() {
+        long seed = 0x10F0_0003L;
+        Random rnd = new Random(seed);
+        int n = 20_000;
+        VerilatedModel m = VerilatedModel.build(List.of(TestDuts.file("tdut_join_fork.v")), "tdut_join_fork",
+                Map.of("W", "16"));
+        long[] a = new long[n];
+        long[] b = new long[n];
+        List<Beat> sums = new ArrayList<>();
+        List<Beat> diffs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextInt(1 << 16);
+            b[i] = rnd.nextInt(1 << 16);
+            boolean last = i % 10 == 9;
+            sums.add(Beat.of(a[i] + b[i], last));
+            diffs.add(Beat.of((a[i] - b[i]) & 0x1FFFF, last));
+        }
+        try (Simulation sim = m.open(seed)) {
+            StreamSource sa = sim.source("s_axis_a", 800);
+            StreamSource sb = sim.source("s_axis_b", 300);
+            StreamSink sum = sim.sink("m_axis_sum", 900);
+            StreamSink diff = sim.sink("m_axis_diff", 500);
+            assertTrue(sa.hasLast() && !sb.hasLast());
+            sim.reset(2);
+            for (int i = 0; i < n; i++) {
+                sa.push(a[i], i % 10 == 9);
+                sb.push(b[i], false);
+            }
+            sim.runUntilSinksHave(n, 50L * n);
+            BeatChecker.assertBeats(sim, sum, sums, sum.take());
+            BeatChecker.assertBeats(sim, diff, diffs, diff.take());
         }
     }
 }

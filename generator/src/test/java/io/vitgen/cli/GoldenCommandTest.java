@@ -1,0 +1,129 @@
+package io.vitgen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class GoldenCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run golden(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GoldenCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run main(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shiftmaxIssueExampleThroughMain() {
+        Run r = main("10 0 -5 -20 3 127 -128 64\n", "golden", "shiftmax", "--param", "X=20", "--param", "b=16");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("97 56 47 21 66 31070 0 1407\n", r.out());
+        Run r8 = golden("10 0 -5 -20 3 127 -128 64\n", "shiftmax", "--param", "X=20", "--param", "b=8");
+        assertEquals("0 0 0 0 0 121 0 5\n", r8.out());
+    }
+
+    @Test
+    void rowsAreLinesAndBlankLinesAreSkipped() {
+        Run r = golden("0\n\n  -1   -10 \n", "shiftexp", "--param", "X=7");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("229376\n212992 57344\n", r.out());
+    }
+
+    @Test
+    void log2softmaxWritesCodesThenZeroFlags() {
+        Run r = golden("10 0 -5 -20 3 127 -128 64\n127 127 -128\n", "log2softmax", "--param", "X=20");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("8 9 9 10 9 0 15 4\n0 0 0 0 0 0 0 0\n1 1 0\n0 0 1\n", r.out());
+    }
+
+    @Test
+    void gemmReadsWeightsFirstThenActivations() {
+        String in = "1 -1\n2 0\n-3 127\n1 2 3\n-128 127 0\n";
+        Run r = golden(in, "gemm", "--param", "K=3", "--param", "N=2", "--param", "bias=10,-10");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("6 370\n136 118\n", r.out());
+        // requantized per channel: 6 * 0.5 = 3, 370 * 0.25 = 92.5 -> 92; 136 * 0.5 = 68, 118 / 4 = 29.5 -> 30
+        Run q = golden(in, "gemm", "--param", "K=3", "--param", "N=2", "--param", "bias=10,-10",
+                "--param", "m=1073741824", "--param", "k=31,32");
+        assertEquals("3 92\n68 30\n", q.out());
+        Run missing = golden("1 -1\n", "gemm", "--param", "K=3", "--param", "N=2");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("1 of K = 3 weight rows"), missing.err());
+    }
+
+    @Test
+    void otherOperators() {
+        assertEquals("146555276 -750721923 744740075 -137581504\n",
+                golden("100 -200 300 5\n", "layernorm", "--param", "bias=0,1,-1,1000").out());
+        assertEquals("-8064 -8064\n", golden("-128 -128\n", "shiftgelu", "--param", "X=127").out());
+        assertEquals("63 63\n", golden("-128 -128\n", "shiftgelu", "--param", "X=127", "--param", "output=sig").out());
+        assertEquals("2 -2 2 127\n", golden("3 -3 5 1000\n", "requant", "--param", "m=1073741824", "--param", "k=31").out());
+        assertEquals("2 -2 2 500\n", golden("3 -3 5 1000\n", "requant", "--param", "ratio=0.5", "--param", "bits=16").out());
+        assertEquals("29979945467904 29691108917248 212407943168\n", golden("0 -1 -500\n", "iexp", "--param", "S=0.01").out());
+        assertEquals("0 -117 96 -89000\n", golden("0 1 -1 500\n", "igelu", "--param", "S=0.002").out());
+        assertEquals("2147483647\n", golden("128\n", "shiftexp", "--param", "X=127", "--param", "n=23",
+                "--param", "cap=2147483647").out());
+        assertEquals("97 56 47 21 66 31070 0 1407\n",
+                golden("10 0 -5 -20 3 127 -128 64\n", "shiftmax", "--param", "S=0.05").out());
+    }
+
+    @Test
+    void errorsNameLineAndColumn() {
+        Run bad = golden("1 2 3\n1 2 x3\n", "shiftmax", "--param", "X=20");
+        assertEquals(2, bad.code());
+        assertEquals("vitgen golden shiftmax: line 2, column 5: 'x3' is not an integer (or exceeds 64 bits)\n", bad.err());
+        assertTrue(bad.out().startsWith(golden("1 2 3\n", "shiftmax", "--param", "X=20").out()), "rows before the error are written");
+        Run range = golden("1 2 300\n", "shiftmax", "--param", "X=20");
+        assertTrue(range.err().contains("line 1, column 5") && range.err().contains("300"), range.err());
+        Run len = golden("100 -200 300\n", "layernorm", "--param", "bias=0,1,-1,1000");
+        assertTrue(len.err().contains("line 1, column 13") && len.err().contains("expected 4"), len.err());
+        Run positive = golden("0 -1 5\n", "shiftexp", "--param", "X=7");
+        assertTrue(positive.err().contains("line 1, column 6"), positive.err());
+        Run gemm = golden("1 -1\n2 0\n-3 127\n1 2 3 4\n", "gemm", "--param", "K=3", "--param", "N=2");
+        assertTrue(gemm.err().contains("line 4, column 7") && gemm.err().contains("expected 3"), gemm.err());
+    }
+
+    @Test
+    void parameterErrorsAreUsageErrors() {
+        assertEquals(2, golden("", "shiftmax").code());
+        assertTrue(golden("", "shiftmax").err().contains("X is required"));
+        assertTrue(golden("", "shiftmax", "--param", "X=20", "--param", "Y=1").err().contains("no parameter 'Y'"));
+        assertTrue(golden("", "shiftmax", "--param", "X=20", "--param", "b=12").err().contains("8 or 16"));
+        assertTrue(golden("", "shiftgelu", "--param", "X=128").err().contains("[1, 127]"));
+        assertTrue(golden("", "shiftgelu", "--param", "S=0.001").err().contains("> 127"));
+        assertTrue(golden("", "requant", "--param", "ratio=1e12").err().contains("outside [0, 62]"));
+        assertTrue(golden("", "nope").err().contains("unknown operator"));
+        assertEquals(2, golden("", "shiftmax", "X=20").code());
+    }
+
+    @Test
+    void helpDocumentsEveryOperator() {
+        Run r = main("", "golden", "--help");
+        assertEquals(0, r.code());
+        for (String op : new String[] {"requant", "shiftexp", "shiftmax", "log2softmax", "shiftgelu", "layernorm",
+            "iexp", "igelu", "gemm"}) {
+            assertTrue(r.out().contains("  " + op + " "), op + " missing from --help");
+        }
+        assertTrue(r.out().contains("first K lines = the weight matrix"), "gemm input layout");
+        assertTrue(r.out().contains("TWO lines per row"), "log2softmax output order");
+        assertTrue(main("", "--help").out().contains("vitgen golden"));
+    }
+}
