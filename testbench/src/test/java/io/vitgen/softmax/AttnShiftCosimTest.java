@@ -142,7 +142,7 @@ class AttnShiftCosimTest {
     @Test
     void composedWithTheSoftmaxUnit() throws IOException {
         long seed = seed(0xA77E_50F7L);
-        SoftmaxUnit.Params sp = new SoftmaxUnit.Params(4, 256, true, 16, false);
+        SoftmaxUnit.Params sp = new SoftmaxUnit.Params(4, 256, true, 16);
         AttnShiftUnit.Params ap = new AttnShiftUnit.Params(4, 8, 16, AttnShiftUnit.accBits(256));
         System.out.println("softmax -> attn x V co-simulation " + sp + " " + ap + ", seed " + seed);
         Random rnd = new Random(seed);
@@ -209,7 +209,7 @@ class AttnShiftCosimTest {
                     wire [%1$d*5-1:0] code_tdata;
                     wire [%1$d-1:0] code_tkeep;
                     wire code_tvalid, code_tready, code_tlast;
-                    vitgen_softmax #(.LANES(%1$d), .MAX_ROW(%2$d), .OUT_MODE(1), .OUT_BITS(16), .DIV_PIPELINED(0)) u_softmax (
+                    vitgen_softmax #(.LANES(%1$d), .MAX_ROW(%2$d), .OUT_MODE(1), .OUT_BITS(16), .DIV_PIPELINED(0), .DIVIDERS(1)) u_softmax (
                         .aclk(aclk), .aresetn(aresetn), .cfg_x(s_axis_score_tuser),
                         .s_axis_tdata(s_axis_score_tdata), .s_axis_tkeep(s_axis_score_tkeep),
                         .s_axis_tvalid(s_axis_score_tvalid), .s_axis_tready(s_axis_score_tready),

@@ -43,7 +43,9 @@ class SoftmaxCosimTest {
         if (p.log2()) {
             // every code 0..15 and the zero flag (lane value 16) occur in the expected outputs
             java.util.Set<Long> seen = new java.util.TreeSet<>();
-            for (Row r : everyX) {
+            List<Row> all = new ArrayList<>(everyX);
+            all.addAll(mixed);
+            for (Row r : all) {
                 for (long v : SoftmaxHarness.expected(r, p)) {
                     seen.add(v);
                 }
@@ -87,11 +89,9 @@ class SoftmaxCosimTest {
             assertEquals(SoftmaxUnit.latency(p, beats.size()), got.get(0).cycle() - lastIn,
                     "latency of a lone row of " + len + " elements, seed " + sim.seed());
         }
-        boolean rowsKeepUp = p.log2() || p.divPipelined()
-                || Math.min(197, p.maxRow()) >= p.lanes() * SoftmaxUnit.ITERATIVE_DIVISION_INTERVAL;
         for (int len : new int[] {Math.min(197, p.maxRow()), p.maxRow()}) {
-            if (!rowsKeepUp && len < p.lanes() * SoftmaxUnit.ITERATIVE_DIVISION_INTERVAL) {
-                continue;
+            if ((len + p.lanes() - 1) / p.lanes() < p.minFullRateBeats()) {
+                continue; // one division per row does not keep up with rows this short
             }
             List<Row> rows = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
@@ -112,28 +112,34 @@ class SoftmaxCosimTest {
 
     @Test
     void fourLanesLinear16() {
-        runPlan(new SoftmaxUnit.Params(4, 1024, false, 16, false), "l4-lin16-iter", seed(0x50F7_0004L), 260);
+        runPlan(new SoftmaxUnit.Params(4, 1024, false, 16), "l4-lin16-iter", seed(0x50F7_0004L), 260);
     }
 
     @Test
     void fourLanesLog2() {
-        runPlan(new SoftmaxUnit.Params(4, 1024, true, 16, false), "l4-log2", seed(0x50F7_1004L), 260);
+        runPlan(new SoftmaxUnit.Params(4, 1024, true, 16), "l4-log2", seed(0x50F7_1004L), 260);
     }
 
     @Test
     void oneLaneLinear8PipelinedDivider() {
-        runPlan(new SoftmaxUnit.Params(1, 1024, false, 8, true), "l1-lin8-pipe", seed(0x50F7_0001L), 90);
+        runPlan(new SoftmaxUnit.Params(1, 1024, false, 8, true, 1), "l1-lin8-pipe", seed(0x50F7_0001L), 90);
+    }
+
+    @Test
+    void eightLanesLinear16TwoDividers() {
+        // DeiT rows are 25 beats here: two iterative dividers take them in turn
+        runPlan(new SoftmaxUnit.Params(8, 512, false, 16, false, 2), "l8-lin16-bank2", seed(0x50F7_0008L), 160);
     }
 
     @Test
     void oneLaneLog2() {
-        runPlan(new SoftmaxUnit.Params(1, 300, true, 16, false), "l1-log2", seed(0x50F7_1001L), 140);
+        runPlan(new SoftmaxUnit.Params(1, 300, true, 16), "l1-log2", seed(0x50F7_1001L), 140);
     }
 
     /** A row longer than MAX_ROW is cut after ceil(MAX_ROW / LANES) beats; the rest is a new row. */
     @Test
     void overlongRowIsCut() {
-        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16, false);
+        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16);
         long seed = seed(0x50F7_CCC1L);
         Random rnd = new Random(seed);
         VerilatedModel model = SoftmaxHarness.build(p, "l4-lin16-iter");

@@ -66,7 +66,8 @@ final class SoftmaxHarness {
                     parameter integer MAX_ROW = 1024,
                     parameter integer OUT_MODE = 0,
                     parameter integer OUT_BITS = 16,
-                    parameter integer DIV_PIPELINED = 0
+                    parameter integer DIV_PIPELINED = 0,
+                    parameter integer DIVIDERS = 1
                 ) (
                     input  wire aclk,
                     input  wire aresetn,
@@ -84,7 +85,7 @@ final class SoftmaxHarness {
                 );
                     vitgen_softmax #(
                         .LANES(LANES), .MAX_ROW(MAX_ROW), .OUT_MODE(OUT_MODE), .OUT_BITS(OUT_BITS),
-                        .DIV_PIPELINED(DIV_PIPELINED)
+                        .DIV_PIPELINED(DIV_PIPELINED), .DIVIDERS(DIVIDERS)
                     ) u_dut (
                         .aclk(aclk), .aresetn(aresetn), .cfg_x(s_axis_tuser),
                         .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep), .s_axis_tvalid(s_axis_tvalid),

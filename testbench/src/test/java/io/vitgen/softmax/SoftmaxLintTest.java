@@ -18,15 +18,16 @@ import io.vitgen.hw.softmax.SoftmaxUnit;
 
 /**
  * {@code verilator --lint-only -Wall} prints nothing for the softmax unit, the attention x V unit
- * and their cells at corner parameters: lanes 1, 2, 3, 4, 8, 16, both output modes, both
- * divider modes, row lengths 1, shorter than a beat, odd and maximal.
+ * and their cells at corner parameters: lanes 1, 2, 3, 4, 8, 16, both output modes, pipelined
+ * divider and banks of 1 to 16 iterative ones, row lengths 1, shorter than a beat, odd and
+ * maximal.
  */
 class SoftmaxLintTest {
 
     private static final Path DIR = Path.of("target", "rtl", "softmax-lint");
 
     private static List<Path> emit() {
-        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16, false);
+        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16);
         return Emitter.writeModules(List.of(SoftmaxUnit.spec(p),
                 AttnShiftUnit.spec(new AttnShiftUnit.Params(4, 16, 64, 32))), DIR);
     }
@@ -47,12 +48,14 @@ class SoftmaxLintTest {
                         if (mode == 1 && pipe == 1) {
                             continue;
                         }
+                        int dividers = pipe == 1 || mode == 1 ? 1 : 1 + (lr[0] * 5 + bits) % 16;
                         Map<String, Object> g = new LinkedHashMap<>();
                         g.put("LANES", lr[0]);
                         g.put("MAX_ROW", lr[1]);
                         g.put("OUT_MODE", mode);
                         g.put("OUT_BITS", bits);
                         g.put("DIV_PIPELINED", pipe);
+                        g.put("DIVIDERS", dividers);
                         problems.append(Lint.run(files, SoftmaxUnit.NAME, g));
                     }
                 }

@@ -27,9 +27,13 @@ public final class SoftmaxUnit {
     public static final int MAX_ROW_LIMIT = 65536;
     /** Cycles between two divisions of the iterative divider (31-bit dividend). */
     public static final int ITERATIVE_DIVISION_INTERVAL = Divider.latency(31);
+    /** Most iterative dividers in the bank before the builder picks the pipelined divider. */
+    public static final int MAX_DIVIDERS = 16;
+    /** The builder's limit: past it one pipelined divider (about 32 stages) is the smaller choice. */
+    public static final int AUTO_MAX_DIVIDERS = 8;
 
     /** Template variables of {@code softmax.v.vm}: the parameter defaults of the generated file. */
-    public record Vars(int lanes, int maxRow, int outMode, int outBits, int divPipelined) {
+    public record Vars(int lanes, int maxRow, int outMode, int outBits, int divPipelined, int dividers) {
     }
 
     /**
@@ -39,15 +43,34 @@ public final class SoftmaxUnit {
      * @param maxRow        longest row in elements
      * @param log2          true: log2 code + zero flag (INTOPS 4); false: linear probabilities
      * @param outBits       bits of a linear output lane, 8 or 16 (ignored, but still 8 or 16, for log2)
-     * @param divPipelined  true: the divider takes a division every cycle
+     * @param divPipelined  true: one pipelined divider takes a division every cycle
+     * @param dividers      iterative dividers taking the rows in turn (1 when pipelined)
      */
-    public record Params(int lanes, int maxRow, boolean log2, int outBits, boolean divPipelined) {
+    public record Params(int lanes, int maxRow, boolean log2, int outBits, boolean divPipelined, int dividers) {
         public Params {
             Cells.checkWidth("softmax LANES", lanes, 1, MAX_LANES);
             Cells.checkWidth("softmax MAX_ROW", maxRow, 1, MAX_ROW_LIMIT);
+            Cells.checkWidth("softmax DIVIDERS", dividers, 1, MAX_DIVIDERS);
+            if (divPipelined && dividers != 1) {
+                throw new IllegalArgumentException("softmax DIVIDERS = " + dividers
+                        + " with a pipelined divider; a pipelined divider is always alone");
+            }
             if (outBits != 8 && outBits != 16) {
                 throw new IllegalArgumentException("softmax OUT_BITS = " + outBits + " must be 8 or 16");
             }
+        }
+
+        /** One iterative divider: the usual case (rows of at least 32 beats). */
+        public Params(int lanes, int maxRow, boolean log2, int outBits) {
+            this(lanes, maxRow, log2, outBits, false, 1);
+        }
+
+        /**
+         * The shortest row, in beats, that keeps the unit at full rate: 1 with the pipelined
+         * divider or the log2 output, else ceil(32 / DIVIDERS).
+         */
+        public int minFullRateBeats() {
+            return log2 || divPipelined ? 1 : ceilDiv(ITERATIVE_DIVISION_INTERVAL, dividers);
         }
 
         /** Beats of the longest row. */
@@ -68,6 +91,7 @@ public final class SoftmaxUnit {
             m.put("OUT_MODE", log2 ? "1" : "0");
             m.put("OUT_BITS", Integer.toString(outBits));
             m.put("DIV_PIPELINED", divPipelined ? "1" : "0");
+            m.put("DIVIDERS", Integer.toString(dividers));
             return m;
         }
     }
@@ -76,15 +100,20 @@ public final class SoftmaxUnit {
     }
 
     /**
-     * The parameters a configuration selects. The divider is iterative (about 30 LUTs of
-     * datapath) when the model's rows take at least {@link #ITERATIVE_DIVISION_INTERVAL} beats, so
-     * one division per row keeps up; otherwise pipelined (one division per cycle).
+     * The parameters a configuration selects. One division per row must keep up with the model's
+     * rows of B = ceil(tokens / lanes) beats: ceil(32 / B) iterative dividers taking the rows in
+     * turn (each about 100 LUTs and 100 flip-flops), or one pipelined divider (32 stages, about
+     * 1,000 LUTs and 2,600 flip-flops) when more than {@value #AUTO_MAX_DIVIDERS} would be needed.
      */
     public static Params params(Config config) {
         Config.Softmax s = config.softmax();
+        int outBits = s.log2() ? 16 : s.outBits();
         int rowBeats = ceilDiv(config.model().tokens(), s.lanes());
-        return new Params(s.lanes(), s.maxRow(), s.log2(), s.log2() ? 16 : s.outBits(),
-                rowBeats < ITERATIVE_DIVISION_INTERVAL);
+        int dividers = ceilDiv(ITERATIVE_DIVISION_INTERVAL, rowBeats);
+        if (s.log2() || dividers <= AUTO_MAX_DIVIDERS) {
+            return new Params(s.lanes(), s.maxRow(), s.log2(), outBits, false, s.log2() ? 1 : dividers);
+        }
+        return new Params(s.lanes(), s.maxRow(), false, outBits, true, 1);
     }
 
     /** The softmax unit of a configuration, plus the attention x V unit when it outputs log2 codes. */
@@ -103,7 +132,8 @@ public final class SoftmaxUnit {
                 : p.outBits() + "-bit linear probabilities (scale 2^-" + (p.outBits() - 1) + ")";
         return ModuleSpec.builder(NAME)
                 .template("softmax.v.vm")
-                .vars(new Vars(p.lanes(), p.maxRow(), p.log2() ? 1 : 0, p.outBits(), p.divPipelined() ? 1 : 0))
+                .vars(new Vars(p.lanes(), p.maxRow(), p.log2() ? 1 : 0, p.outBits(), p.divPipelined() ? 1 : 0,
+                        p.dividers()))
                 .child(Cells.fifo())
                 .child(Cells.skidBuffer())
                 .child(ReduceTree.spec())
@@ -116,12 +146,12 @@ public final class SoftmaxUnit {
                 .fact("max row", p.maxRow() + " elements (" + p.maxBeats() + " beats)")
                 .fact("output", output)
                 .fact("divider", p.log2() ? "none (16 comparisons per lane)"
-                        : (p.divPipelined() ? "pipelined, 1 division/cycle" : "iterative, 1 division/32 cycles"))
+                        : p.divPipelined() ? "pipelined, 1 division/cycle"
+                        : p.dividers() + " iterative, taking rows in turn, 1 division/32 cycles each")
                 .fact("latency", "last input beat to first output beat: B + " + latencyOffset(p)
                         + " cycles for a row of B beats")
                 .fact("throughput", p.lanes() + " elements/cycle for back-to-back rows"
-                        + (p.log2() || p.divPipelined() ? ""
-                                : " of at least " + ITERATIVE_DIVISION_INTERVAL + " beats"))
+                        + (p.minFullRateBeats() == 1 ? "" : " of at least " + p.minFullRateBeats() + " beats"))
                 .fact("buffers", "score FIFO " + scoreDepth(p) + " x " + fifoBits(p) + " bits, difference FIFO "
                         + diffDepth(p) + " x " + fifoBits(p) + " bits")
                 .synthesize(true)
