@@ -114,8 +114,8 @@ public final class MacArray {
                         + s.outW() + " (INTOPS 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
                 .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
-                        + (2 * s.rows() + s.cols() + 3))
-                .fact("latency", (s.rows() + s.cols() + 9) + " cycles from a tile's last operand beat to its first output row")
+                        + (2 * s.rows() + s.cols() + 1))
+                .fact("latency", (s.rows() + s.cols() + 7) + " cycles from a tile's last operand beat to its first output row")
                 .synthesize(true)
                 .build();
     }
