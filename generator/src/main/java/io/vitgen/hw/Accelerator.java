@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
+import io.vitgen.hw.softmax.SoftmaxUnit;
 
 /**
  * The blocks one configuration generates, in the order the report lists them. Each block's
@@ -21,6 +22,7 @@ public final class Accelerator {
         blocks.add(Cells.skidBuffer());
         blocks.add(Cells.fifo());
         blocks.add(MacArray.gemm(config));
+        blocks.addAll(SoftmaxUnit.blocks(config));
         return blocks;
     }
 }
