@@ -21,6 +21,7 @@ public final class Accelerator {
         List<ModuleSpec> blocks = new ArrayList<>();
         blocks.add(Cells.skidBuffer());
         blocks.add(Cells.fifo());
+        blocks.add(MacArray.gemm(config));
         blocks.add(GeluUnit.of(config.gelu()));
         return blocks;
     }

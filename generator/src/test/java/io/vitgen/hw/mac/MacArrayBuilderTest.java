@@ -1,0 +1,70 @@
+package io.vitgen.hw.mac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitgen.config.Config;
+import io.vitgen.config.ConfigException;
+import io.vitgen.config.ConfigLoader;
+import io.vitgen.emit.Emitter;
+import io.vitgen.hw.Accelerator;
+import io.vitgen.hw.MacArray;
+import io.vitgen.hw.ModuleSpec;
+
+/** Generation-time checks of the GEMM engine and its place in the design. */
+class MacArrayBuilderTest {
+
+    private static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Test
+    void shapeRejectsOutOfRangeValuesNamingThem() {
+        assertTrue(message(() -> new MacArray.Shape(0, 4, 8, 8, 32, 8)).contains("rows = 0"));
+        assertTrue(message(() -> new MacArray.Shape(4, 65, 8, 8, 32, 8)).contains("cols = 65"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 6, 8, 32, 8)).contains("activation bits = 6"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 2, 32, 8)).contains("weight bits = 2"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 15, 8)).contains("accumulator of 15 bits"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 32, 33)).contains("output bits = 33"));
+        assertEquals(33, new MacArray.Shape(4, 4, 8, 8, 32, 8).sumW());
+        assertEquals(64, new MacArray.Shape(4, 4, 8, 8, 22, 8).maxK());
+    }
+
+    @Test
+    void configurationErrorsAreClear() {
+        ConfigException ws = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dataflow=weight-stationary").load());
+        assertTrue(ws.getMessage().contains("mac.dataflow=weight-stationary is not implemented yet"), ws.getMessage());
+        ConfigException packing = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").load());
+        assertTrue(packing.getMessage().contains("int8x2") && packing.getMessage().contains("not implemented yet"),
+                packing.getMessage());
+        ConfigException narrow = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("quant.acc.bits=25").load());
+        assertTrue(narrow.getMessage().contains("quant.acc.bits=25 is too narrow"), narrow.getMessage());
+        ConfigException big = assertThrows(ConfigException.class, () -> new ConfigLoader().set("mac.rows=65").load());
+        assertTrue(big.getMessage().contains("mac.rows"), big.getMessage());
+    }
+
+    @Test
+    void theConfiguredEngineIsPartOfTheDesignAndSynthesized() throws Exception {
+        Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
+        MacArray.Shape s = MacArray.shape(config);
+        assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L), s.parameters());
+        ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
+                .findFirst().orElseThrow();
+        assertTrue(gemm.synthesize());
+        String text = Emitter.render(List.of(gemm)).get("vitgen_mac_gemm.v");
+        assertTrue(text.contains("parameter integer ROWS  = 8,") && text.contains("parameter integer COLS  = 12,"),
+                "configured parameter defaults");
+        List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
+        assertTrue(modules.containsAll(List.of("vitgen_mac_pe", "vitgen_mac_array", "vitgen_requant",
+                "vitgen_requant_scale", "vitgen_axis_skid")), modules.toString());
+    }
+}
