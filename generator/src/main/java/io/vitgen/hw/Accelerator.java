@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
+<<<<<<< HEAD
 import io.vitgen.hw.gelu.GeluUnit;
+=======
+import io.vitgen.hw.softmax.SoftmaxUnit;
+>>>>>>> main
 
 /**
  * The blocks one configuration generates, in the order the report lists them. Each block's
@@ -22,6 +26,7 @@ public final class Accelerator {
         blocks.add(Cells.skidBuffer());
         blocks.add(Cells.fifo());
         blocks.add(MacArray.gemm(config));
+        blocks.addAll(SoftmaxUnit.blocks(config));
         blocks.add(GeluUnit.of(config.gelu()));
         return blocks;
     }
