@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
-<<<<<<< HEAD
 import io.vitgen.hw.gelu.GeluUnit;
-=======
 import io.vitgen.hw.softmax.SoftmaxUnit;
->>>>>>> main
 
 /**
  * The blocks one configuration generates, in the order the report lists them. Each block's
