@@ -82,13 +82,13 @@ public final class GeluBenchmark {
         }
         if (yosys) {
             System.out.printf("%n%-28s %8s %8s %5s %7s %7s %7s%n", "Yosys synth_xilinx xcup", "LUT", "FF", "DSP",
-                    "BRAM36", "BRAM18", "CARRY8");
+                    "BRAM36", "BRAM18", "CARRY");
             // the per-element division: one vitgen_divider per lane, as ShiftGELU instantiates it
             List<Path> divider = Emitter.writeModules(List.of(Divider.spec()), Path.of("target", "bench-rtl", "divider"));
             Resources d = Synthesis.run(divider, "vitgen_divider", Map.of("DIVIDEND_W", 31L, "DIVISOR_W", 31L,
                     "TAG_W", 21L, "PIPELINED", 1L));
             System.out.printf("%-28s %8d %8d %5d %7d %7d %7d%n", "vitgen_divider 31/31 tag 21", d.luts(),
-                    d.flipFlops(), d.dsps(), d.bram36(), d.bram18(), d.carry8());
+                    d.flipFlops(), d.dsps(), d.bram36(), d.bram18(), d.carry());
             for (int lanes : lanesList) {
                 Map<String, ModuleSpec> units = new LinkedHashMap<>();
                 units.put("vitgen_shiftgelu", ShiftGeluUnit.spec(lanes, 3072, int8));
@@ -100,7 +100,7 @@ public final class GeluBenchmark {
                     Resources r = Synthesis.run(files, e.getKey(), Map.of());
                     System.out.printf("%-28s %8d %8d %5d %7d %7d %7d   (%.0f s)%n",
                             e.getKey() + " lanes=" + lanes + (int8 ? " int8" : ""), r.luts(), r.flipFlops(), r.dsps(),
-                            r.bram36(), r.bram18(), r.carry8(), (System.nanoTime() - t0) / 1e9);
+                            r.bram36(), r.bram18(), r.carry(), (System.nanoTime() - t0) / 1e9);
                 }
             }
         }
