@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
+import io.vitgen.hw.gelu.GeluUnit;
 import io.vitgen.hw.softmax.SoftmaxUnit;
 
 /**
@@ -23,6 +24,7 @@ public final class Accelerator {
         blocks.add(Cells.fifo());
         blocks.add(MacArray.gemm(config));
         blocks.addAll(SoftmaxUnit.blocks(config));
+        blocks.add(GeluUnit.of(config.gelu()));
         return blocks;
     }
 }

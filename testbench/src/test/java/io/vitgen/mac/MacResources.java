@@ -50,6 +50,6 @@ public final class MacResources {
         long t0 = System.nanoTime();
         Resources r = Synthesis.run(files, top, params);
         System.out.printf("| %s | %s | %d | %d | %d | %d | %.0f s |%n", top, params, r.luts(), r.flipFlops(), r.dsps(),
-                r.carry8(), (System.nanoTime() - t0) / 1e9);
+                r.carry(), (System.nanoTime() - t0) / 1e9);
     }
 }
