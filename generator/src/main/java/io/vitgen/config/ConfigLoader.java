@@ -170,6 +170,14 @@ public final class ConfigLoader {
                     + " (the largest reduction of the " + model.name() + " model) needs at least " + need
                     + " bits (INTOPS 8)");
         }
+        if (!"output-stationary".equals(mac.dataflow())) {
+            errors.add("mac.dataflow=" + mac.dataflow() + " is not implemented yet; the MAC array is"
+                    + " output-stationary (docs/mac.md explains the choice): use mac.dataflow=output-stationary");
+        }
+        if (mac.packInt8x2() && mac.cols() % 2 != 0) {
+            errors.add("mac.dsp.packing=int8x2 pairs adjacent columns of the MAC array; mac.cols=" + mac.cols()
+                    + " must be even");
+        }
         if (mac.packInt8x2() && (q.actBits() != 8 || q.weightBits() != 8)) {
             errors.add("mac.dsp.packing=int8x2 packs two 8-bit multiplies; it needs quant.act.bits=8 and"
                     + " quant.weight.bits=8 (got " + q.actBits() + " and " + q.weightBits() + ")");

@@ -51,7 +51,8 @@ public final class Schema {
             Key.integer("gelu.max.row", 3072, 1, 8192,
                     "Most hidden channels per token the GELU unit accepts (ShiftGELU buffers a row)."),
             Key.choice("gelu.output", "int8", List.of("int8", "int16"),
-                    "int16: the product x*sigmoid (INTOPS 5 out_i); int8: after dyadic requantization."),
+                    "int16: the unrequantized product (shiftgelu: int16 x*sigmoid, INTOPS 5 out_i; igelu: its 36-bit"
+                    + " x*(t+one), INTOPS 7); int8: after dyadic requantization."),
             Key.choice("model.preset", "deit-tiny", List.of("deit-tiny", "deit-small", "deit-base", "custom"),
                     "Model shape; custom takes model.tokens, model.channels, model.heads and model.mlp."),
             Key.integer("model.tokens", null, 1, 4096, "Tokens per image (custom model only; DeiT: 197)."),

@@ -48,11 +48,11 @@ final class Report {
               .append("`synth_xilinx -family xcup` on each block and lists its cells here.\n\n");
         } else {
             sb.append("Yosys `synth_xilinx -family xcup -flatten` (an estimate: no timing, no DSP packing inference).\n\n");
-            sb.append("| block | LUT | FF | DSP48E2 | RAMB36 | RAMB18 | CARRY8 |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            sb.append("| block | LUT | FF | DSP48E2 | RAMB36 | RAMB18 | CARRY4/8 |\n|---|---:|---:|---:|---:|---:|---:|\n");
             for (Resources r : resources) {
                 sb.append("| `").append(r.module()).append("` | ").append(r.luts()).append(" | ").append(r.flipFlops())
                         .append(" | ").append(r.dsps()).append(" | ").append(r.bram36()).append(" | ").append(r.bram18())
-                        .append(" | ").append(r.carry8()).append(" |\n");
+                        .append(" | ").append(r.carry()).append(" |\n");
             }
             sb.append('\n');
         }

@@ -107,7 +107,7 @@ public final class Synthesis {
                     bram36 += n;
                 } else if (cell.startsWith("RAMB18")) {
                     bram18 += n;
-                } else if (cell.startsWith("CARRY8")) {
+                } else if (cell.startsWith("CARRY")) {
                     carry += n;
                 } else if (cell.startsWith("RAM") || cell.startsWith("SRL")) {
                     lut += n; // distributed RAM and shift registers live in LUTs

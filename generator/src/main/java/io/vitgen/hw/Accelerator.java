@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
+import io.vitgen.hw.gelu.GeluUnit;
+import io.vitgen.hw.softmax.SoftmaxUnit;
 
 /**
  * The blocks one configuration generates, in the order the report lists them. Each block's
@@ -20,6 +22,9 @@ public final class Accelerator {
         List<ModuleSpec> blocks = new ArrayList<>();
         blocks.add(Cells.skidBuffer());
         blocks.add(Cells.fifo());
+        blocks.add(MacArray.gemm(config));
+        blocks.addAll(SoftmaxUnit.blocks(config));
+        blocks.add(GeluUnit.of(config.gelu()));
         return blocks;
     }
 }

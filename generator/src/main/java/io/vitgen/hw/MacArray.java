@@ -1,0 +1,201 @@
+package io.vitgen.hw;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.vitgen.config.Config;
+import io.vitgen.golden.IntGemm;
+
+/**
+ * Builders of the integer GEMM engine (INTOPS 8, then INTOPS 1 per output channel): an
+ * output-stationary systolic array of signed multiply-accumulate cells fed and drained by
+ * AXI4-Stream, computing any M x K x N GEMM tile by tile. See docs/mac.md for the stream order.
+ *
+ * <p>Modules: {@code vitgen_mac_pe} (one cell) and {@code vitgen_mac_array} (the grid) are generic
+ * cells whose sizes are Verilog parameters; {@code vitgen_mac_gemm} is the configured block (its
+ * parameter defaults come from the configuration): input join, tile control, drain, bias and a
+ * {@code vitgen_requant} of COLS lanes.
+ */
+public final class MacArray {
+
+    /** Smallest and largest array dimension. */
+    public static final int MIN_DIM = 1;
+    public static final int MAX_DIM = 64;
+    /** Bits of one lane of the channel-parameter stream: {k[5:0], m[31:0], bias[31:0]}. */
+    public static final int CHAN_BITS = 70;
+    /** Bias bits (signed), INTOPS 8. */
+    public static final int BIAS_BITS = 32;
+    /** Widest output after requantization. */
+    public static final int MAX_OUT_W = 32;
+
+    /** Template variables of {@code mac_pe.v.vm}. */
+    public record PeVars(int aW, int wW, int accW) {
+    }
+
+    /** Template variables of {@code mac_pe_int8x2.v.vm}. */
+    public record PairVars(int accW) {
+    }
+
+    /** Template variables of {@code mac_array.v.vm}; {@code packInt8x2} is 0 or 1. */
+    public record ArrayVars(int rows, int cols, int aW, int wW, int accW, int packInt8x2) {
+    }
+
+    /** Template variables of {@code mac_gemm.v.vm}; {@code packInt8x2} is 0 or 1. */
+    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2) {
+    }
+
+    /**
+     * The shape and widths of one GEMM engine, checked on construction. {@code packInt8x2}: two
+     * int8 multiplies per DSP48E2 (needs 8-bit operands and an even number of columns).
+     */
+    public record Shape(int rows, int cols, int aW, int wW, int accW, int outW, boolean packInt8x2) {
+
+        /** A shape without DSP packing. */
+        public Shape(int rows, int cols, int aW, int wW, int accW, int outW) {
+            this(rows, cols, aW, wW, accW, outW, false);
+        }
+
+        public Shape {
+            checkDim("rows", rows);
+            checkDim("cols", cols);
+            checkOperandBits("activation", aW);
+            checkOperandBits("weight", wW);
+            if (accW < aW + wW || accW > 48) {
+                throw new IllegalArgumentException("MAC accumulator of " + accW + " bits is out of range ["
+                        + (aW + wW) + ", 48] for " + aW + "-bit x " + wW + "-bit products");
+            }
+            Cells.checkWidth("GEMM output bits", outW, 2, MAX_OUT_W);
+            if (packInt8x2 && (aW != 8 || wW != 8)) {
+                throw new IllegalArgumentException("int8x2 DSP packing needs 8-bit activations and weights, got "
+                        + aW + " and " + wW);
+            }
+            if (packInt8x2 && cols % 2 != 0) {
+                throw new IllegalArgumentException("int8x2 DSP packing pairs adjacent columns: cols = " + cols
+                        + " must be even");
+            }
+        }
+
+        /** Output columns one cell (one multiplier) computes: 2 with int8x2 packing, else 1. */
+        public int colsPerCell() {
+            return packInt8x2 ? 2 : 1;
+        }
+
+        /** The smallest K for which full tiles follow each other without gaps. */
+        public int backToBackK() {
+            return 2 * rows + cols / colsPerCell() + 1;
+        }
+
+        /** Cycles from a tile's last operand beat to its first output row. */
+        public int latency() {
+            return rows + cols / colsPerCell() + 7;
+        }
+
+        /** Bits of acc + bias, the requantizer's input. */
+        public int sumW() {
+            return Math.max(accW, BIAS_BITS) + 1;
+        }
+
+        /** Verilog parameters of {@code vitgen_mac_gemm}. */
+        public Map<String, Long> parameters() {
+            Map<String, Long> p = new LinkedHashMap<>();
+            p.put("ROWS", (long) rows);
+            p.put("COLS", (long) cols);
+            p.put("A_W", (long) aW);
+            p.put("W_W", (long) wW);
+            p.put("ACC_W", (long) accW);
+            p.put("OUT_W", (long) outW);
+            p.put("PACK_INT8X2", packInt8x2 ? 1L : 0L);
+            return p;
+        }
+
+        /** The largest K whose exact sum fits the accumulator (INTOPS 8), capped at 2^30. */
+        public long maxK() {
+            int log2 = accW - (aW + wW - 1) - 1;
+            return log2 >= 30 ? 1L << 30 : 1L << log2;
+        }
+    }
+
+    private MacArray() {
+    }
+
+    /** The engine the configuration asks for: mac.rows x mac.cols, quant.* widths, int out = act bits. */
+    public static Shape shape(Config config) {
+        Config.Mac mac = config.mac();
+        if (!"output-stationary".equals(mac.dataflow())) {
+            throw new IllegalArgumentException("mac.dataflow=" + mac.dataflow()
+                    + " is not implemented yet; use mac.dataflow=output-stationary");
+        }
+        Config.Quant q = config.quant();
+        IntGemm.checkAccBits(q.accBits(), q.actBits(), q.weightBits(), config.model().maxK());
+        return new Shape(mac.rows(), mac.cols(), q.actBits(), q.weightBits(), q.accBits(), q.actBits(),
+                mac.packInt8x2());
+    }
+
+    /** The configured GEMM engine {@code vitgen_mac_gemm}, synthesized when synth.yosys=on. */
+    public static ModuleSpec gemm(Config config) {
+        return gemm(shape(config));
+    }
+
+    /** {@code vitgen_mac_gemm} with the given shape as its parameter defaults. */
+    public static ModuleSpec gemm(Shape s) {
+        return ModuleSpec.builder("vitgen_mac_gemm")
+                .template("mac_gemm.v.vm")
+                .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0))
+                .child(Requant.unit())
+                .child(array())
+                .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
+                        + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
+                        + s.outW() + " (INTOPS 8, 1)")
+                .fact("dataflow", "output-stationary, shadow-buffered drain")
+                .fact("DSP packing", s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
+                        + " multipliers)" : "none: one multiplier per MAC")
+                .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
+                        + s.backToBackK())
+                .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")
+                .synthesize(true)
+                .build();
+    }
+
+    /** The generic grid {@code vitgen_mac_array} (sizes set per instance). */
+    public static ModuleSpec array() {
+        return ModuleSpec.builder("vitgen_mac_array")
+                .template("mac_array.v.vm")
+                .vars(new ArrayVars(4, 4, 8, 8, 32, 0))
+                .child(pe())
+                .child(peInt8x2())
+                .summary("ROWS x COLS output-stationary systolic array with shadow-register drain")
+                .build();
+    }
+
+    /** The generic processing element {@code vitgen_mac_pe}. */
+    public static ModuleSpec pe() {
+        return ModuleSpec.builder("vitgen_mac_pe")
+                .template("mac_pe.v.vm")
+                .vars(new PeVars(8, 8, 32))
+                .summary("Signed MAC cell with shadow register (output-stationary)")
+                .build();
+    }
+
+    /** The packed pair of cells {@code vitgen_mac_pe_int8x2} (two int8 MACs, one multiplier). */
+    public static ModuleSpec peInt8x2() {
+        return ModuleSpec.builder("vitgen_mac_pe_int8x2")
+                .template("mac_pe_int8x2.v.vm")
+                .vars(new PairVars(32))
+                .summary("Two int8 MAC cells sharing one multiplier (WP486 packing, exact correction)")
+                .build();
+    }
+
+    private static void checkDim(String what, int v) {
+        if (v < MIN_DIM || v > MAX_DIM) {
+            throw new IllegalArgumentException("MAC array " + what + " = " + v + " is out of range ["
+                    + MIN_DIM + ", " + MAX_DIM + "]");
+        }
+    }
+
+    private static void checkOperandBits(String what, int bits) {
+        if (bits != 4 && bits != 8) {
+            throw new IllegalArgumentException(what + " bits = " + bits
+                    + " is not supported by the MAC array; use 4 or 8");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.vitgen.hw.mac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitgen.config.Config;
+import io.vitgen.config.ConfigException;
+import io.vitgen.config.ConfigLoader;
+import io.vitgen.emit.Emitter;
+import io.vitgen.hw.Accelerator;
+import io.vitgen.hw.MacArray;
+import io.vitgen.hw.ModuleSpec;
+
+/** Generation-time checks of the GEMM engine and its place in the design. */
+class MacArrayBuilderTest {
+
+    private static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Test
+    void shapeRejectsOutOfRangeValuesNamingThem() {
+        assertTrue(message(() -> new MacArray.Shape(0, 4, 8, 8, 32, 8)).contains("rows = 0"));
+        assertTrue(message(() -> new MacArray.Shape(4, 65, 8, 8, 32, 8)).contains("cols = 65"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 6, 8, 32, 8)).contains("activation bits = 6"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 2, 32, 8)).contains("weight bits = 2"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 15, 8)).contains("accumulator of 15 bits"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 32, 33)).contains("output bits = 33"));
+        assertEquals(33, new MacArray.Shape(4, 4, 8, 8, 32, 8).sumW());
+        assertEquals(64, new MacArray.Shape(4, 4, 8, 8, 22, 8).maxK());
+        assertTrue(message(() -> new MacArray.Shape(4, 5, 8, 8, 32, 8, true)).contains("cols = 5 must be even"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 4, 32, 8, true)).contains("8-bit activations and weights"));
+        assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
+    }
+
+    @Test
+    void configurationErrorsAreClear() {
+        ConfigException ws = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dataflow=weight-stationary").load());
+        assertTrue(ws.getMessage().contains("mac.dataflow=weight-stationary is not implemented yet"), ws.getMessage());
+        ConfigException packing = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=15").load());
+        assertTrue(packing.getMessage().contains("mac.cols=15 must be even"), packing.getMessage());
+        ConfigException packing4 = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").set("quant.weight.bits=4").load());
+        assertTrue(packing4.getMessage().contains("needs quant.act.bits=8"), packing4.getMessage());
+        ConfigException narrow = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("quant.acc.bits=25").load());
+        assertTrue(narrow.getMessage().contains("quant.acc.bits=25 is too narrow"), narrow.getMessage());
+        ConfigException big = assertThrows(ConfigException.class, () -> new ConfigLoader().set("mac.rows=65").load());
+        assertTrue(big.getMessage().contains("mac.rows"), big.getMessage());
+    }
+
+    @Test
+    void packingIsConfigurable() throws Exception {
+        Config config = new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=6").load();
+        MacArray.Shape s = MacArray.shape(config);
+        assertTrue(s.packInt8x2());
+        assertEquals(1L, s.parameters().get("PACK_INT8X2"));
+        String text = Emitter.render(List.of(MacArray.gemm(config))).get("vitgen_mac_gemm.v");
+        assertTrue(text.contains("parameter integer PACK_INT8X2 = 1"), "packing is the configured default");
+    }
+
+    @Test
+    void theConfiguredEngineIsPartOfTheDesignAndSynthesized() throws Exception {
+        Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
+        MacArray.Shape s = MacArray.shape(config);
+        assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
+                "PACK_INT8X2", 0L), s.parameters());
+        ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
+                .findFirst().orElseThrow();
+        assertTrue(gemm.synthesize());
+        String text = Emitter.render(List.of(gemm)).get("vitgen_mac_gemm.v");
+        assertTrue(text.contains("parameter integer ROWS  = 8,") && text.contains("parameter integer COLS  = 12,"),
+                "configured parameter defaults");
+        List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
+        assertTrue(modules.containsAll(List.of("vitgen_mac_pe", "vitgen_mac_array", "vitgen_requant",
+                "vitgen_requant_scale", "vitgen_axis_skid")), modules.toString());
+    }
+}

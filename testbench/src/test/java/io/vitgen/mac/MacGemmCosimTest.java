@@ -1,0 +1,219 @@
+package io.vitgen.mac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitgen.emit.Emitter;
+import io.vitgen.golden.DyadicScale;
+import io.vitgen.golden.IntGemm;
+import io.vitgen.hw.MacArray;
+import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
+import io.vitgen.sim.SimOptions;
+import io.vitgen.sim.Simulation;
+import io.vitgen.sim.StreamSink;
+import io.vitgen.sim.StreamSource;
+import io.vitgen.sim.VerilatedModel;
+
+/**
+ * vitgen_mac_gemm against the golden GEMM + per-channel requantization ({@link IntGemm}), every
+ * output compared: random shapes (K = 1, M and N smaller than the array, partial tiles), several
+ * GEMMs back to back in one simulation, all-extreme operands with the tightest accumulator the
+ * largest K allows, random stalls on all four streams, random per-channel m/k including ties, and
+ * a 16x16 run at full rate that must keep tiles back to back.
+ */
+class MacGemmCosimTest {
+
+    private static final Path DIR = Path.of("target", "rtl", "mac-cosim");
+
+    @Test
+    void smallArrayRandomShapesStallsAndExtremes() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.smallArrayRandomShapesStallsAndExtremes seed " + seed);
+        // 22-bit accumulators are exactly wide enough for K = 64 (INTOPS 8).
+        MacArray.Shape shape = new MacArray.Shape(2, 3, 8, 8, IntGemm.requiredAccBits(8, 8, 64), 8);
+        Random rnd = new Random(seed);
+        List<GemmJob> jobs = new ArrayList<>();
+        int[][] fixed = {{1, 1, 1}, {5, 1, 7}, {1, 9, 2}, {2, 4, 3}, {7, 64, 8}, {4, 3, 6}, {3, 2, 1}};
+        for (int[] mkn : fixed) {
+            jobs.add(randomJob(rnd, shape, mkn[0], mkn[1], mkn[2]));
+        }
+        for (int i = 0; i < 10; i++) {
+            jobs.add(randomJob(rnd, shape, 1 + rnd.nextInt(9), 1 + rnd.nextInt(20), 1 + rnd.nextInt(10)));
+        }
+        jobs.addAll(extremeJobs(rnd, shape, 64));
+        run(shape, jobs, seed, new int[] {700, 750, 500, 600}, SimOptions.randomInitialState());
+    }
+
+    @Test
+    void fourBitAndMixedOperands() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.fourBitAndMixedOperands seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape int4 = new MacArray.Shape(4, 4, 4, 4, IntGemm.requiredAccBits(4, 4, 64), 4);
+        List<GemmJob> jobs = new ArrayList<>();
+        jobs.add(randomJob(rnd, int4, 9, 64, 6));
+        jobs.add(randomJob(rnd, int4, 1, 1, 1));
+        jobs.add(randomJob(rnd, int4, 3, 17, 5));
+        jobs.addAll(extremeJobs(rnd, int4, 64));
+        run(int4, jobs, seed, new int[] {800, 600, 700, 700}, SimOptions.defaults());
+
+        MacArray.Shape mixed = new MacArray.Shape(1, 1, 8, 4, IntGemm.requiredAccBits(8, 4, 200), 8);
+        jobs.clear();
+        jobs.add(randomJob(rnd, mixed, 3, 200, 2));
+        jobs.add(randomJob(rnd, mixed, 2, 1, 3));
+        jobs.addAll(extremeJobs(rnd, mixed, 200));
+        run(mixed, jobs, seed + 1, new int[] {900, 900, 300, 500}, SimOptions.defaults());
+    }
+
+    @Test
+    void array16x16StallsThenFullRate() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.array16x16StallsThenFullRate seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape shape = new MacArray.Shape(16, 16, 8, 8, 32, 8);
+        VerilatedModel model = build(shape);
+        try (Simulation sim = model.open(seed)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, new int[] {800, 850, 600, 700});
+            check(sim, s, randomJob(rnd, shape, 37, 50, 35));
+
+            // Full rate: 3 x 3 tiles with K = 64 must run back to back.
+            s.full();
+            GemmJob job = randomJob(rnd, shape, 48, 64, 48);
+            long start = sim.cycle();
+            List<Beat> beats = check(sim, s, job);
+            long lastOut = beats.get(beats.size() - 1).cycle();
+            long bound = (long) job.tiles() * job.k() + shape.latency() + shape.rows();
+            assertTrue(lastOut - start <= bound, "16x16 at full rate: " + (lastOut - start) + " cycles for "
+                    + job.tiles() + " tiles of K = " + job.k() + ", expected at most " + bound + " (seed " + seed + ")");
+        }
+    }
+
+    @Test
+    void int8x2PackingIsBitExact() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.int8x2PackingIsBitExact seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape packed = new MacArray.Shape(3, 4, 8, 8, IntGemm.requiredAccBits(8, 8, 64), 8, true);
+        List<GemmJob> jobs = new ArrayList<>();
+        int[][] fixed = {{1, 1, 1}, {4, 1, 5}, {1, 7, 2}, {3, 64, 4}, {7, 64, 9}};
+        for (int[] mkn : fixed) {
+            jobs.add(randomJob(rnd, packed, mkn[0], mkn[1], mkn[2]));
+        }
+        for (int i = 0; i < 6; i++) {
+            jobs.add(randomJob(rnd, packed, 1 + rnd.nextInt(9), 1 + rnd.nextInt(20), 1 + rnd.nextInt(10)));
+        }
+        jobs.addAll(extremeJobs(rnd, packed, 64));
+        run(packed, jobs, seed, new int[] {650, 800, 500, 550}, SimOptions.randomInitialState());
+
+        // Full rate on 4x6 (3 cells per row): tiles back to back from K = 2*4 + 3 + 1 = 12 on.
+        MacArray.Shape wide = new MacArray.Shape(4, 6, 8, 8, 32, 8, true);
+        try (Simulation sim = build(wide).open(seed + 1)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, new int[] {1000, 1000, 1000, 1000});
+            for (int k : new int[] {wide.backToBackK(), 40}) {
+                GemmJob job = randomJob(rnd, wide, 3 * wide.rows(), k, 2 * wide.cols());
+                long start = sim.cycle();
+                List<Beat> beats = check(sim, s, job);
+                long cycles = beats.get(beats.size() - 1).cycle() - start + 1;
+                long bound = (long) job.tiles() * k + wide.latency() + wide.rows();
+                assertTrue(cycles <= bound, "packed 4x6 at full rate, K = " + k + ": " + cycles
+                        + " cycles, expected at most " + bound + " (seed " + seed + ")");
+            }
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** The four streams of one simulation. */
+    record Streams(StreamSource a, StreamSource w, StreamSource chan, StreamSink out) {
+        static Streams open(Simulation sim, int[] permille) {
+            return new Streams(sim.source("s_axis_a", permille[0]), sim.source("s_axis_w", permille[1]),
+                    sim.source("s_axis_chan", permille[2]), sim.sink("m_axis", permille[3]));
+        }
+
+        void full() {
+            a.setValidPermille(1000);
+            w.setValidPermille(1000);
+            chan.setValidPermille(1000);
+            out.setReadyPermille(1000);
+        }
+    }
+
+    static VerilatedModel build(MacArray.Shape shape) {
+        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(new MacArray.Shape(4, 4, 8, 8, 32, 8))), DIR);
+        Map<String, String> params = new HashMap<>();
+        shape.parameters().forEach((k, v) -> params.put(k, Long.toString(v)));
+        return VerilatedModel.build(files, "vitgen_mac_gemm", params);
+    }
+
+    private static void run(MacArray.Shape shape, List<GemmJob> jobs, long seed, int[] permille, SimOptions opts) {
+        VerilatedModel model = build(shape);
+        try (Simulation sim = model.open(seed, opts)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, permille);
+            for (GemmJob job : jobs) {
+                check(sim, s, job);
+            }
+            assertEquals(0L, sim.peekLong("err_tlast_mismatch"), "tlast mismatch flagged (seed " + seed + ")");
+        }
+    }
+
+    /** Streams one GEMM, waits for every output beat and compares each tile with the golden model. */
+    static List<Beat> check(Simulation sim, Streams s, GemmJob job) {
+        job.push(s.a(), s.w(), s.chan());
+        int beats = job.outputBeats();
+        sim.runUntilSinksHave(beats, 50L * (job.tiles() * (long) job.k() + beats) + 2000);
+        List<Beat> got = new ArrayList<>(s.out().beats());
+        List<long[]> rows = s.out().takeRows(job.shape.outW(), true);
+        BeatChecker.assertRows(sim, s.out(), job.expectedTiles(), rows);
+        return got;
+    }
+
+    static GemmJob randomJob(Random rnd, MacArray.Shape shape, int m, int k, int n) {
+        int accLog2 = shape.aW() + shape.wW() - 1 + IntGemm.ceilLog2(k);
+        return new GemmJob(shape, GemmJob.randomMatrix(rnd, m, k, shape.aW()),
+                GemmJob.randomMatrix(rnd, k, n, shape.wW()), GemmJob.randomBias(rnd, n),
+                GemmJob.randomScales(rnd, n, accLog2));
+    }
+
+    /**
+     * Extreme operands with K = the largest K the accumulator allows: the largest positive sum
+     * (min x min), the most negative (min x max), and random extremes. Bias 0; the scales map the
+     * exact sum into the output range without saturating (so an accumulator overflow would flip
+     * the sign of the result), plus identity scales that saturate.
+     */
+    static List<GemmJob> extremeJobs(Random rnd, MacArray.Shape shape, int k) {
+        long aMin = -(1L << (shape.aW() - 1));
+        long wMin = -(1L << (shape.wW() - 1));
+        long wMax = (1L << (shape.wW() - 1)) - 1;
+        int m = shape.rows() + 1;
+        int n = shape.cols() + 1;
+        // |sum| <= K * 2^(aW+wW-2) = 2^(sumLog2); scale it to at most 2^(outW-2).
+        int sumLog2 = IntGemm.ceilLog2(k) + shape.aW() + shape.wW() - 2;
+        DyadicScale down = new DyadicScale(1L << 30, 30 + sumLog2 - (shape.outW() - 2));
+        DyadicScale[] scaled = new DyadicScale[n];
+        DyadicScale[] mixed = new DyadicScale[n];
+        for (int j = 0; j < n; j++) {
+            scaled[j] = down;
+            mixed[j] = j % 2 == 0 ? down : new DyadicScale(1L << 30, 30);
+        }
+        long[] zero = new long[n];
+        List<GemmJob> jobs = new ArrayList<>();
+        jobs.add(new GemmJob(shape, GemmJob.constantMatrix(m, k, aMin), GemmJob.constantMatrix(k, n, wMin), zero, scaled));
+        jobs.add(new GemmJob(shape, GemmJob.constantMatrix(m, k, aMin), GemmJob.constantMatrix(k, n, wMax), zero, scaled));
+        jobs.add(new GemmJob(shape, GemmJob.extremeMatrix(rnd, m, k, shape.aW()),
+                GemmJob.extremeMatrix(rnd, k, n, shape.wW()), zero, mixed));
+        return jobs;
+    }
+}

@@ -1,0 +1,55 @@
+package io.vitgen.mac;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.vitgen.emit.Emitter;
+import io.vitgen.emit.Resources;
+import io.vitgen.emit.Synthesis;
+import io.vitgen.hw.MacArray;
+import io.vitgen.hw.Requant;
+
+/**
+ * Resource report (not a test): Yosys {@code synth_xilinx -family xcup} of the MAC array, the whole
+ * GEMM engine and the requantizer at a few sizes. Takes a few minutes (the 16x16 runs dominate).
+ *
+ * <p>Run: {@code cd testbench && java -cp target/test-classes:target/classes:../generator/target/vitgen.jar
+ * io.vitgen.mac.MacResources}
+ */
+public final class MacResources {
+
+    private MacResources() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!Synthesis.available()) {
+            throw new IllegalStateException("yosys is not on the PATH");
+        }
+        Path dir = Path.of("target", "rtl", "mac-synth");
+        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(new MacArray.Shape(4, 4, 8, 8, 32, 8)),
+                Requant.unit()), dir);
+        System.out.println("| module | parameters | LUT | FF | DSP48E2 | CARRY | time |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 4, 4, 32, 0},
+                {4, 4, 8, 8, 32, 1}, {16, 16, 8, 8, 32, 1}}) {
+            MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1);
+            Map<String, Long> p = shape.parameters();
+            p.remove("OUT_W");
+            report(files, "vitgen_mac_array", p);
+        }
+        for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 1}}) {
+            report(files, "vitgen_mac_gemm", new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1).parameters());
+        }
+        report(files, "vitgen_requant", Requant.parameters(1, 33, 8));
+        report(files, "vitgen_requant", Requant.parameters(16, 33, 8));
+        report(files, "vitgen_requant", Requant.parameters(4, 16, 8));
+    }
+
+    private static void report(List<Path> files, String top, Map<String, Long> params) throws Exception {
+        long t0 = System.nanoTime();
+        Resources r = Synthesis.run(files, top, params);
+        System.out.printf("| %s | %s | %d | %d | %d | %d | %.0f s |%n", top, params, r.luts(), r.flipFlops(), r.dsps(),
+                r.carry(), (System.nanoTime() - t0) / 1e9);
+    }
+}
