@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.vitgen.config.Config;
 import io.vitgen.hw.gelu.GeluUnit;
+import io.vitgen.hw.layernorm.LayerNormUnit;
 import io.vitgen.hw.softmax.SoftmaxUnit;
 
 /**
@@ -24,6 +25,7 @@ public final class Accelerator {
         blocks.add(Cells.fifo());
         blocks.add(MacArray.gemm(config));
         blocks.addAll(SoftmaxUnit.blocks(config));
+        blocks.add(LayerNormUnit.spec(config.layerNorm()));
         blocks.add(GeluUnit.of(config.gelu()));
         return blocks;
     }

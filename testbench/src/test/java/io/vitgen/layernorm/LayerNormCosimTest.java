@@ -1,0 +1,187 @@
+package io.vitgen.layernorm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitgen.golden.IntLayerNorm;
+import io.vitgen.sim.BeatChecker;
+import io.vitgen.sim.SimOptions;
+import io.vitgen.sim.Simulation;
+import io.vitgen.sim.StreamSink;
+import io.vitgen.sim.StreamSource;
+
+/**
+ * {@code vitgen_layernorm} under Verilator, every output compared with the golden model
+ * ({@link IntLayerNorm}, then {@code DyadicScale} for int8): random rows, all-equal rows (V = 0),
+ * full-scale rows, rows engineered to hit the Newton corner cases (V = 0, 1, 1000, 20000, 142882,
+ * 34968, 2^32 - 1 and large V), C = 1, non-power-of-two C, random biases and m/k, several
+ * parameter loads (each waiting for the rows in flight), random stalls on all three streams.
+ * Every run prints its seed; a failure names it.
+ */
+class LayerNormCosimTest {
+
+    /** V values with known Newton answers (INTOPS 6) and others around 64^2 and 2^32. */
+    static final long[] ENGINEERED_V = {
+        0, 1, 2, 63, 64 * 64, 1000, 20000, 34968, 142882, (1L << 32) - 1, (1L << 32) - 2, 5_000_000_001L,
+    };
+    /** Large V (k_1 above 2^16); rows of C >= 17 reach them (full-scale rows reach C 2^30). */
+    static final long[] ENGINEERED_LARGE_V = {
+        1L << 32, (1L << 32) + 1, 3L << 31, 123_456_789_012L >> 4, 16_000_000_001L,
+    };
+
+    @Test
+    void fourLanesInt8DeitShapes() {
+        LayerNormRig rig = new LayerNormRig(4, 768, true);
+        long seed = 0x1A7E_0004L;
+        try (Simulation sim = rig.model.open(seed, SimOptions.randomInitialState())) {
+            System.out.println("layernorm 4x768 int8 seed " + seed);
+            Session s = new Session(rig, sim, seed, 600);
+            s.table(192, 700, 800, 60);
+            s.table(197, 1000, 1000, 40);
+            s.table(768, 500, 600, 12);
+            s.table(1, 900, 800, 40);
+            s.table(20, 1000, 1000, 60);     // 5-beat rows: the engine's one-row-per-11-cycles limit
+            s.table(384, 1000, 1000, 10);
+            s.finish();
+            s.lengthErrorIsFlaggedAndClearedByALoad(13);
+        }
+    }
+
+    @Test
+    void oneLaneRaw() {
+        LayerNormRig rig = new LayerNormRig(1, 768, false);
+        long seed = 0x1A7E_0001L;
+        try (Simulation sim = rig.model.open(seed)) {
+            System.out.println("layernorm 1x768 raw seed " + seed);
+            Session s = new Session(rig, sim, seed, 750);
+            s.table(192, 800, 700, 30);
+            s.table(1, 1000, 1000, 30);
+            s.table(9, 600, 500, 40);
+            s.table(768, 1000, 900, 6);
+            s.table(31, 1000, 1000, 30);
+            s.finish();
+            s.lengthErrorIsFlaggedAndClearedByALoad(5);
+        }
+    }
+
+    @Test
+    void eightLanesInt8ShortRows() {
+        LayerNormRig rig = new LayerNormRig(8, 40, true);
+        long seed = 0x1A7E_0008L;
+        try (Simulation sim = rig.model.open(seed)) {
+            System.out.println("layernorm 8x40 int8 seed " + seed);
+            Session s = new Session(rig, sim, seed, 1000);
+            s.table(40, 700, 600, 80);
+            s.table(3, 1000, 1000, 80);
+            s.table(17, 1000, 1000, 80);
+            s.finish();
+        }
+    }
+
+    /** One simulation: tables loaded in turn, rows pushed after each, all outputs checked at the end. */
+    static final class Session {
+        final LayerNormRig rig;
+        final Simulation sim;
+        final long seed;
+        final Random rnd;
+        final StreamSource params;
+        final StreamSource in;
+        final StreamSink out;
+        final List<long[]> expected = new ArrayList<>();
+        int beats;
+
+        Session(LayerNormRig rig, Simulation sim, long seed, int outReady) {
+            this.rig = rig;
+            this.sim = sim;
+            this.seed = seed;
+            this.rnd = new Random(seed);
+            this.params = sim.source("s_axis_param", 1000);
+            this.in = sim.source("s_axis", 1000);
+            this.out = sim.sink("m_axis", outReady);
+            sim.reset(4);
+        }
+
+        /**
+         * Loads a random table of {@code c} channels (the unit waits for the rows still in flight),
+         * then pushes {@code randomRows} random rows plus the corner rows for this C, with the given
+         * valid rates (per mille), and waits until the unit has taken every row. (The sink's ready
+         * rate is set once per session: reconfiguring a sink while it is stalled trips the harness.)
+         */
+        void table(int c, int paramValid, int inValid, int randomRows) {
+            params.setValidPermille(paramValid);
+            in.setValidPermille(inValid);
+            LayerNormRig.Table t = rig.randomTable(c, rnd);
+            rig.load(sim, params, t);
+            List<long[]> rows = new ArrayList<>();
+            for (int i = 0; i < randomRows; i++) {
+                rows.add(LayerNormRig.randomRow(c, rnd));
+            }
+            rows.add(LayerNormRig.constantRow(c, 0));
+            rows.add(LayerNormRig.constantRow(c, rnd.nextInt(65536) - 32768));
+            rows.addAll(LayerNormRig.fullScaleRows(c, rnd));
+            List<Long> engineered = new ArrayList<>();
+            if (c >= 9) {
+                for (long v : ENGINEERED_V) {
+                    engineered.add(v);
+                }
+            }
+            if (c >= 17) {
+                for (long v : ENGINEERED_LARGE_V) {
+                    engineered.add(v);
+                }
+            }
+            for (long v : engineered) {
+                long[] x = LayerNormRig.rowWithVariance(c, v, rnd);
+                assertEquals(v, IntLayerNorm.trace(x, new long[c]).v(), "constructed row's V");
+                rows.add(x);
+            }
+            java.util.Collections.shuffle(rows, rnd);
+            for (long[] x : rows) {
+                in.pushRow(x, 16);
+                beats += rig.beats(c);
+                expected.add(rig.expected(x, t));
+            }
+            long limit = sim.cycle() + 100_000L + 40L * rows.size() * rig.beats(c);
+            while (in.pending() > 0) {
+                if (sim.cycle() > limit) {
+                    throw new AssertionError("rows of C = " + c + " not taken by cycle " + sim.cycle() + ", seed " + seed);
+                }
+                sim.run(2000);
+            }
+        }
+
+        /** Waits for every output beat and compares all rows with the golden model. */
+        void finish() {
+            sim.runUntilSinksHave(beats, 4_000_000L);
+            List<long[]> actual = out.takeRows(rig.geometry.outW(), true);
+            BeatChecker.assertRows(sim, out, expected, actual);
+            assertEquals(0L, sim.peekLong("status_length_error"), "status_length_error after matching rows, seed " + seed);
+            System.out.println("  " + expected.size() + " rows, " + beats + " output beats, " + sim.cycle()
+                    + " cycles, all equal to the golden model");
+            expected.clear();
+            beats = 0;
+        }
+
+        /** A row of the wrong length sets status_length_error; the next load clears it. */
+        void lengthErrorIsFlaggedAndClearedByALoad(int c) {
+            LayerNormRig.Table t = rig.randomTable(c, rnd);
+            rig.load(sim, params, t);
+            assertEquals(0L, sim.peekLong("status_length_error"), "after a load, seed " + seed);
+            in.pushRow(LayerNormRig.randomRow(c + 1, rnd), 16);
+            sim.runUntilSinksHave(rig.beats(c + 1), 100_000L);
+            out.take();
+            assertEquals(1L, sim.peekLong("status_length_error"), "after a row of C + 1 channels, seed " + seed);
+            rig.load(sim, params, t);
+            assertEquals(0L, sim.peekLong("status_length_error"), "after the next load, seed " + seed);
+            long[] x = LayerNormRig.randomRow(c, rnd);
+            List<long[]> actual = rig.stream(sim, in, out, List.of(x), 100_000L);
+            BeatChecker.assertRows(sim, out, List.of(rig.expected(x, t)), actual);
+            assertEquals(0L, sim.peekLong("status_length_error"), "after a matching row, seed " + seed);
+        }
+    }
+}
