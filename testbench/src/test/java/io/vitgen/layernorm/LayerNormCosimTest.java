@@ -83,6 +83,23 @@ class LayerNormCosimTest {
         }
     }
 
+    /**
+     * The documented fixed latency holds, and back-to-back DeiT rows stream at LANES channels per
+     * cycle in steady state (4 lanes int8, C = 192 and 768; 1 lane raw, C = 192).
+     */
+    @Test
+    void fixedLatencyAndFullRate() {
+        for (int[] cfg : new int[][] {{4, 192, 160}, {4, 768, 40}, {1, 192, 40}}) {
+            LayerNormRig rig = cfg[0] == 4 ? new LayerNormRig(4, 768, true) : new LayerNormRig(1, 768, false);
+            long seed = 0x1A7E_1000L + cfg[1];
+            LayerNormRig.Timing t = rig.measure(cfg[1], cfg[2], seed);
+            System.out.printf("layernorm %dx768 C = %d: latency %d cycles, %.3f channels/cycle, seed %d%n",
+                    cfg[0], cfg[1], t.latency(), t.channelsPerCycle(), seed);
+            assertEquals(rig.geometry.latency(), t.latency(), "latency, seed " + seed);
+            assertEquals(rig.beats(cfg[1]), t.rowPeriod(), 1e-9, "cycles per row, seed " + seed);
+        }
+    }
+
     /** One simulation: tables loaded in turn, rows pushed after each, all outputs checked at the end. */
     static final class Session {
         final LayerNormRig rig;

@@ -11,6 +11,8 @@ import io.vitgen.golden.DyadicScale;
 import io.vitgen.golden.IntLayerNorm;
 import io.vitgen.hw.layernorm.LayerNormGeometry;
 import io.vitgen.hw.layernorm.LayerNormUnit;
+import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.Simulation;
 import io.vitgen.sim.StreamSink;
 import io.vitgen.sim.StreamSource;
@@ -115,6 +117,58 @@ final class LayerNormRig {
         }
         sim.runUntilSinksHave(beats, maxCycles);
         return out.takeRows(geometry.outW(), true);
+    }
+
+    /**
+     * Timing of one row length with valid and ready always high.
+     *
+     * @param latency        cycles from a lone row's last input beat to its first output beat
+     * @param channelsPerCycle steady-state output channels per cycle of back-to-back rows
+     * @param rowPeriod      steady-state cycles per row
+     */
+    record Timing(long latency, double channelsPerCycle, double rowPeriod) {
+    }
+
+    /**
+     * Loads a table of {@code c} channels, sends one row into the idle unit (its beats are taken
+     * on consecutive cycles: the unit is ready) and then {@code rows} back-to-back rows; checks
+     * every output against the golden model and measures the latency of the lone row and the
+     * output rate from row rows/4 on.
+     */
+    Timing measure(int c, int rows, long seed) {
+        Random rnd = new Random(seed);
+        try (Simulation sim = model.open(seed)) {
+            StreamSource params = sim.source("s_axis_param", 1000);
+            StreamSource in = sim.source("s_axis", 1000);
+            StreamSink out = sim.sink("m_axis", 1000);
+            sim.reset(4);
+            Table t = randomTable(c, rnd);
+            load(sim, params, t);
+            sim.run(20);
+            int beats = beats(c);
+
+            long[] lone = randomRow(c, rnd);
+            long firstIn = sim.cycle();
+            in.pushRow(lone, 16);
+            sim.runUntilSinksHave(beats, 1_000_000L);
+            List<Beat> loneOut = new ArrayList<>(out.beats());
+            long latency = loneOut.get(0).cycle() - (firstIn + beats - 1);
+            BeatChecker.assertRows(sim, out, List.of(expected(lone, t)), out.takeRows(geometry.outW(), true));
+
+            List<long[]> expectedRows = new ArrayList<>();
+            for (int i = 0; i < rows; i++) {
+                long[] x = randomRow(c, rnd);
+                expectedRows.add(expected(x, t));
+                in.pushRow(x, 16);
+            }
+            sim.runUntilSinksHave(rows * beats, 10_000_000L);
+            List<Beat> outBeats = new ArrayList<>(out.beats());
+            BeatChecker.assertRows(sim, out, expectedRows, out.takeRows(geometry.outW(), true));
+            int from = (rows / 4) * beats;
+            long cycles = outBeats.get(outBeats.size() - 1).cycle() - outBeats.get(from).cycle() + 1;
+            int measured = rows - rows / 4;
+            return new Timing(latency, (double) measured * c / cycles, (double) cycles / measured);
+        }
     }
 
     // ---- row construction ------------------------------------------------------------------

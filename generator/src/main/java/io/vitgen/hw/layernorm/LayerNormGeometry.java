@@ -139,6 +139,16 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
         return bufBeats - 1;
     }
 
+    /** Top bit index of s_axis_param_tdata. */
+    public int paramMsb() {
+        return paramW - 1;
+    }
+
+    /** Spaces that align the m_axis_tdata port name with the other ports of the template. */
+    public String outPad() {
+        return " ".repeat(Math.max(1, 5 - Integer.toString(outW).length()));
+    }
+
     /** Bits of a count of rows in flight 0..slots. */
     public int slotCountW() {
         return slotW + 1;
