@@ -41,12 +41,14 @@ class LayerNormCosimTest {
         try (Simulation sim = rig.model.open(seed, SimOptions.randomInitialState())) {
             System.out.println("layernorm 4x768 int8 seed " + seed);
             Session s = new Session(rig, sim, seed, 600);
-            s.table(192, 700, 800, 60);
-            s.table(197, 1000, 1000, 40);
-            s.table(768, 500, 600, 12);
-            s.table(1, 900, 800, 40);
-            s.table(20, 1000, 1000, 60);     // 5-beat rows: the engine's one-row-per-11-cycles limit
-            s.table(384, 1000, 1000, 10);
+            s.table(192, 700, 800, 150);
+            s.table(197, 1000, 1000, 80);
+            s.table(768, 500, 600, 30);
+            s.table(1, 900, 800, 60);
+            s.table(20, 1000, 1000, 100);    // 5-beat rows: the engine's one-row-per-11-cycles limit
+            s.table(333, 800, 900, 40);
+            s.table(384, 1000, 1000, 30);
+            s.table(7, 1000, 1000, 60);
             s.finish();
             s.lengthErrorIsFlaggedAndClearedByALoad(13);
         }
@@ -59,11 +61,12 @@ class LayerNormCosimTest {
         try (Simulation sim = rig.model.open(seed)) {
             System.out.println("layernorm 1x768 raw seed " + seed);
             Session s = new Session(rig, sim, seed, 750);
-            s.table(192, 800, 700, 30);
+            s.table(192, 800, 700, 60);
             s.table(1, 1000, 1000, 30);
             s.table(9, 600, 500, 40);
-            s.table(768, 1000, 900, 6);
-            s.table(31, 1000, 1000, 30);
+            s.table(768, 1000, 900, 12);
+            s.table(31, 1000, 1000, 40);
+            s.table(2, 1000, 1000, 30);
             s.finish();
             s.lengthErrorIsFlaggedAndClearedByALoad(5);
         }
@@ -80,6 +83,23 @@ class LayerNormCosimTest {
             s.table(3, 1000, 1000, 80);
             s.table(17, 1000, 1000, 80);
             s.finish();
+        }
+    }
+
+    @Test
+    void sixteenLanesRaw() {
+        LayerNormRig rig = new LayerNormRig(16, 256, false);
+        long seed = 0x1A7E_0016L;
+        try (Simulation sim = rig.model.open(seed)) {
+            System.out.println("layernorm 16x256 raw seed " + seed);
+            Session s = new Session(rig, sim, seed, 800);
+            s.table(192, 1000, 1000, 100);
+            s.table(256, 600, 700, 60);
+            s.table(201, 1000, 900, 60);
+            s.table(33, 1000, 1000, 60);
+            s.table(1, 1000, 1000, 30);
+            s.finish();
+            s.lengthErrorIsFlaggedAndClearedByALoad(100);
         }
     }
 
