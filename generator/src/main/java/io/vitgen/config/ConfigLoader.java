@@ -174,9 +174,9 @@ public final class ConfigLoader {
             errors.add("mac.dataflow=" + mac.dataflow() + " is not implemented yet; the MAC array is"
                     + " output-stationary (docs/mac.md explains the choice): use mac.dataflow=output-stationary");
         }
-        if (mac.packInt8x2()) {
-            errors.add("mac.dsp.packing=int8x2 (two int8 multiplies per DSP48E2) is not implemented yet;"
-                    + " use mac.dsp.packing=none (one DSP48E2 per 8-bit MAC, docs/mac.md)");
+        if (mac.packInt8x2() && mac.cols() % 2 != 0) {
+            errors.add("mac.dsp.packing=int8x2 pairs adjacent columns of the MAC array; mac.cols=" + mac.cols()
+                    + " must be even");
         }
         if (mac.packInt8x2() && (q.actBits() != 8 || q.weightBits() != 8)) {
             errors.add("mac.dsp.packing=int8x2 packs two 8-bit multiplies; it needs quant.act.bits=8 and"

@@ -32,16 +32,29 @@ public final class MacArray {
     public record PeVars(int aW, int wW, int accW) {
     }
 
-    /** Template variables of {@code mac_array.v.vm}. */
-    public record ArrayVars(int rows, int cols, int aW, int wW, int accW) {
+    /** Template variables of {@code mac_pe_int8x2.v.vm}. */
+    public record PairVars(int accW) {
     }
 
-    /** Template variables of {@code mac_gemm.v.vm}. */
-    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW) {
+    /** Template variables of {@code mac_array.v.vm}; {@code packInt8x2} is 0 or 1. */
+    public record ArrayVars(int rows, int cols, int aW, int wW, int accW, int packInt8x2) {
     }
 
-    /** The shape and widths of one GEMM engine, checked on construction. */
-    public record Shape(int rows, int cols, int aW, int wW, int accW, int outW) {
+    /** Template variables of {@code mac_gemm.v.vm}; {@code packInt8x2} is 0 or 1. */
+    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2) {
+    }
+
+    /**
+     * The shape and widths of one GEMM engine, checked on construction. {@code packInt8x2}: two
+     * int8 multiplies per DSP48E2 (needs 8-bit operands and an even number of columns).
+     */
+    public record Shape(int rows, int cols, int aW, int wW, int accW, int outW, boolean packInt8x2) {
+
+        /** A shape without DSP packing. */
+        public Shape(int rows, int cols, int aW, int wW, int accW, int outW) {
+            this(rows, cols, aW, wW, accW, outW, false);
+        }
+
         public Shape {
             checkDim("rows", rows);
             checkDim("cols", cols);
@@ -52,6 +65,29 @@ public final class MacArray {
                         + (aW + wW) + ", 48] for " + aW + "-bit x " + wW + "-bit products");
             }
             Cells.checkWidth("GEMM output bits", outW, 2, MAX_OUT_W);
+            if (packInt8x2 && (aW != 8 || wW != 8)) {
+                throw new IllegalArgumentException("int8x2 DSP packing needs 8-bit activations and weights, got "
+                        + aW + " and " + wW);
+            }
+            if (packInt8x2 && cols % 2 != 0) {
+                throw new IllegalArgumentException("int8x2 DSP packing pairs adjacent columns: cols = " + cols
+                        + " must be even");
+            }
+        }
+
+        /** Output columns one cell (one multiplier) computes: 2 with int8x2 packing, else 1. */
+        public int colsPerCell() {
+            return packInt8x2 ? 2 : 1;
+        }
+
+        /** The smallest K for which full tiles follow each other without gaps. */
+        public int backToBackK() {
+            return 2 * rows + cols / colsPerCell() + 1;
+        }
+
+        /** Cycles from a tile's last operand beat to its first output row. */
+        public int latency() {
+            return rows + cols / colsPerCell() + 7;
         }
 
         /** Bits of acc + bias, the requantizer's input. */
@@ -68,6 +104,7 @@ public final class MacArray {
             p.put("W_W", (long) wW);
             p.put("ACC_W", (long) accW);
             p.put("OUT_W", (long) outW);
+            p.put("PACK_INT8X2", packInt8x2 ? 1L : 0L);
             return p;
         }
 
@@ -88,13 +125,10 @@ public final class MacArray {
             throw new IllegalArgumentException("mac.dataflow=" + mac.dataflow()
                     + " is not implemented yet; use mac.dataflow=output-stationary");
         }
-        if (mac.packInt8x2()) {
-            throw new IllegalArgumentException("mac.dsp.packing=int8x2 is not implemented yet;"
-                    + " use mac.dsp.packing=none (one DSP48E2 per 8-bit MAC)");
-        }
         Config.Quant q = config.quant();
         IntGemm.checkAccBits(q.accBits(), q.actBits(), q.weightBits(), config.model().maxK());
-        return new Shape(mac.rows(), mac.cols(), q.actBits(), q.weightBits(), q.accBits(), q.actBits());
+        return new Shape(mac.rows(), mac.cols(), q.actBits(), q.weightBits(), q.accBits(), q.actBits(),
+                mac.packInt8x2());
     }
 
     /** The configured GEMM engine {@code vitgen_mac_gemm}, synthesized when synth.yosys=on. */
@@ -106,16 +140,18 @@ public final class MacArray {
     public static ModuleSpec gemm(Shape s) {
         return ModuleSpec.builder("vitgen_mac_gemm")
                 .template("mac_gemm.v.vm")
-                .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW()))
+                .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0))
                 .child(Requant.unit())
                 .child(array())
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
                         + s.outW() + " (INTOPS 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
+                .fact("DSP packing", s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
+                        + " multipliers)" : "none: one multiplier per MAC")
                 .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
-                        + (2 * s.rows() + s.cols() + 1))
-                .fact("latency", (s.rows() + s.cols() + 7) + " cycles from a tile's last operand beat to its first output row")
+                        + s.backToBackK())
+                .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")
                 .synthesize(true)
                 .build();
     }
@@ -124,8 +160,9 @@ public final class MacArray {
     public static ModuleSpec array() {
         return ModuleSpec.builder("vitgen_mac_array")
                 .template("mac_array.v.vm")
-                .vars(new ArrayVars(4, 4, 8, 8, 32))
+                .vars(new ArrayVars(4, 4, 8, 8, 32, 0))
                 .child(pe())
+                .child(peInt8x2())
                 .summary("ROWS x COLS output-stationary systolic array with shadow-register drain")
                 .build();
     }
@@ -136,6 +173,15 @@ public final class MacArray {
                 .template("mac_pe.v.vm")
                 .vars(new PeVars(8, 8, 32))
                 .summary("Signed MAC cell with shadow register (output-stationary)")
+                .build();
+    }
+
+    /** The packed pair of cells {@code vitgen_mac_pe_int8x2} (two int8 MACs, one multiplier). */
+    public static ModuleSpec peInt8x2() {
+        return ModuleSpec.builder("vitgen_mac_pe_int8x2")
+                .template("mac_pe_int8x2.v.vm")
+                .vars(new PairVars(32))
+                .summary("Two int8 MAC cells sharing one multiplier (WP486 packing, exact correction)")
                 .build();
     }
 

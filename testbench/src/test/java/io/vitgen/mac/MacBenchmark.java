@@ -19,8 +19,9 @@ import io.vitgen.sim.VerilatedModel;
  * Verilator. Prints simulated cycles against the ideal M*K*N/(ROWS*COLS), the utilisation, the
  * simulation speed, and checks every output against the golden model.
  *
- * <p>Run (docs/mac.md): {@code mvn -q -o install -DskipTests && mvn -q -o -pl testbench exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.vitgen.mac.MacBenchmark [-Dexec.args="ROWS COLS"]}
+ * <p>Run (docs/mac.md): {@code mvn -q -o install -DskipTests && cd testbench && java -cp
+ * target/test-classes:target/classes:../generator/target/vitgen.jar io.vitgen.mac.MacBenchmark
+ * [ROWS COLS SEED [int8x2]]}
  */
 public final class MacBenchmark {
 
@@ -34,7 +35,8 @@ public final class MacBenchmark {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int cols = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 20240601L;
-        MacArray.Shape shape = new MacArray.Shape(rows, cols, 8, 8, 32, 8);
+        boolean packed = args.length > 3 && args[3].equals("int8x2");
+        MacArray.Shape shape = new MacArray.Shape(rows, cols, 8, 8, 32, 8, packed);
         List<Gemm> gemms = List.of(
                 new Gemm("QKV projection", 197, 192, 576),
                 new Gemm("q k^T (per head)", 197, 64, 197),
@@ -42,8 +44,8 @@ public final class MacBenchmark {
                 new Gemm("output projection", 197, 192, 192),
                 new Gemm("FC1", 197, 192, 768),
                 new Gemm("FC2", 197, 768, 192));
-        System.out.printf(Locale.ROOT, "vitgen_mac_gemm %dx%d, int8 x int8, 32-bit accumulators, int8 out; seed %d%n",
-                rows, cols, seed);
+        System.out.printf(Locale.ROOT, "vitgen_mac_gemm %dx%d, int8 x int8, 32-bit accumulators, int8 out, DSP packing %s;"
+                + " seed %d%n", rows, cols, packed ? "int8x2" : "none", seed);
         long t0 = System.nanoTime();
         VerilatedModel model = MacGemmCosimTest.build(shape);
         System.out.printf(Locale.ROOT, "Verilator build %.1f s%n%n", (System.nanoTime() - t0) / 1e9);
@@ -89,7 +91,8 @@ public final class MacBenchmark {
     }
 
     /**
-     * Back-to-back limit and latency: 4 full tiles (2R x 2C outputs) for K around 2R + C + 1, at
+     * Back-to-back limit and latency: 4 full tiles (2R x 2C outputs) for K around
+     * {@link MacArray.Shape#backToBackK()} (2R + C + 1, or 2R + C/2 + 1 packed), at
      * full rate; prints the cycles per tile, and the latency of a single K = 1 tile.
      */
     private static void kSweep(VerilatedModel model, MacArray.Shape shape, Random rnd, long seed) {
@@ -98,7 +101,8 @@ public final class MacBenchmark {
         System.out.println();
         System.out.println("| K | tiles | cycles from first operand beat to last output | cycles - tiles*K |");
         System.out.println("|---:|---:|---:|---:|");
-        for (int k : new int[] {1, 2 * r + c - 1, 2 * r + c, 2 * r + c + 1, 2 * r + c + 2, 64}) {
+        int b2b = shape.backToBackK();
+        for (int k : new int[] {1, b2b - 2, b2b - 1, b2b, b2b + 1, 64}) {
             for (int reps : k == 1 ? new int[] {1, 4} : new int[] {4}) {
                 int m = reps == 1 ? r : 2 * r;
                 int n = reps == 1 ? c : 2 * c;

@@ -93,9 +93,43 @@ class MacGemmCosimTest {
             long start = sim.cycle();
             List<Beat> beats = check(sim, s, job);
             long lastOut = beats.get(beats.size() - 1).cycle();
-            long bound = (long) job.tiles() * job.k() + 2L * shape.rows() + shape.cols() + 20;
+            long bound = (long) job.tiles() * job.k() + shape.latency() + shape.rows();
             assertTrue(lastOut - start <= bound, "16x16 at full rate: " + (lastOut - start) + " cycles for "
                     + job.tiles() + " tiles of K = " + job.k() + ", expected at most " + bound + " (seed " + seed + ")");
+        }
+    }
+
+    @Test
+    void int8x2PackingIsBitExact() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.int8x2PackingIsBitExact seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape packed = new MacArray.Shape(3, 4, 8, 8, IntGemm.requiredAccBits(8, 8, 64), 8, true);
+        List<GemmJob> jobs = new ArrayList<>();
+        int[][] fixed = {{1, 1, 1}, {4, 1, 5}, {1, 7, 2}, {3, 64, 4}, {7, 64, 9}};
+        for (int[] mkn : fixed) {
+            jobs.add(randomJob(rnd, packed, mkn[0], mkn[1], mkn[2]));
+        }
+        for (int i = 0; i < 6; i++) {
+            jobs.add(randomJob(rnd, packed, 1 + rnd.nextInt(9), 1 + rnd.nextInt(20), 1 + rnd.nextInt(10)));
+        }
+        jobs.addAll(extremeJobs(rnd, packed, 64));
+        run(packed, jobs, seed, new int[] {650, 800, 500, 550}, SimOptions.randomInitialState());
+
+        // Full rate on 4x6 (3 cells per row): tiles back to back from K = 2*4 + 3 + 1 = 12 on.
+        MacArray.Shape wide = new MacArray.Shape(4, 6, 8, 8, 32, 8, true);
+        try (Simulation sim = build(wide).open(seed + 1)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, new int[] {1000, 1000, 1000, 1000});
+            for (int k : new int[] {wide.backToBackK(), 40}) {
+                GemmJob job = randomJob(rnd, wide, 3 * wide.rows(), k, 2 * wide.cols());
+                long start = sim.cycle();
+                List<Beat> beats = check(sim, s, job);
+                long cycles = beats.get(beats.size() - 1).cycle() - start + 1;
+                long bound = (long) job.tiles() * k + wide.latency() + wide.rows();
+                assertTrue(cycles <= bound, "packed 4x6 at full rate, K = " + k + ": " + cycles
+                        + " cycles, expected at most " + bound + " (seed " + seed + ")");
+            }
         }
     }
 

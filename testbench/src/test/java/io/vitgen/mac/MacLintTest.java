@@ -27,6 +27,10 @@ class MacLintTest {
             new MacArray.Shape(32, 8, 8, 8, 32, 16),
             new MacArray.Shape(1, 64, 8, 8, 16, 8),
             new MacArray.Shape(64, 1, 4, 4, 33, 8),
+            new MacArray.Shape(1, 2, 8, 8, 16, 8, true),
+            new MacArray.Shape(3, 4, 8, 8, 22, 8, true),
+            new MacArray.Shape(16, 16, 8, 8, 32, 8, true),
+            new MacArray.Shape(5, 64, 8, 8, 48, 32, true),
         };
         List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(shapes[0])), DIR);
         StringBuilder problems = new StringBuilder();

@@ -31,14 +31,15 @@ public final class MacResources {
                 Requant.unit()), dir);
         System.out.println("| module | parameters | LUT | FF | DSP48E2 | CARRY | time |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
-        for (int[] s : new int[][] {{2, 3, 8, 8, 32}, {4, 4, 8, 8, 32}, {16, 16, 8, 8, 32}, {16, 16, 4, 4, 32}}) {
-            MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8);
+        for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 4, 4, 32, 0},
+                {4, 4, 8, 8, 32, 1}, {16, 16, 8, 8, 32, 1}}) {
+            MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1);
             Map<String, Long> p = shape.parameters();
             p.remove("OUT_W");
             report(files, "vitgen_mac_array", p);
         }
-        for (int[] s : new int[][] {{2, 3, 8, 8, 32, 8}, {4, 4, 8, 8, 32, 8}, {16, 16, 8, 8, 32, 8}}) {
-            report(files, "vitgen_mac_gemm", new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], s[5]).parameters());
+        for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 1}}) {
+            report(files, "vitgen_mac_gemm", new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1).parameters());
         }
         report(files, "vitgen_requant", Requant.parameters(1, 33, 8));
         report(files, "vitgen_requant", Requant.parameters(16, 33, 8));

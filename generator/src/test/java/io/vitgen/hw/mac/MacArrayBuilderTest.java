@@ -34,6 +34,9 @@ class MacArrayBuilderTest {
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 32, 33)).contains("output bits = 33"));
         assertEquals(33, new MacArray.Shape(4, 4, 8, 8, 32, 8).sumW());
         assertEquals(64, new MacArray.Shape(4, 4, 8, 8, 22, 8).maxK());
+        assertTrue(message(() -> new MacArray.Shape(4, 5, 8, 8, 32, 8, true)).contains("cols = 5 must be even"));
+        assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 4, 32, 8, true)).contains("8-bit activations and weights"));
+        assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
     }
 
     @Test
@@ -42,9 +45,11 @@ class MacArrayBuilderTest {
                 () -> new ConfigLoader().set("mac.dataflow=weight-stationary").load());
         assertTrue(ws.getMessage().contains("mac.dataflow=weight-stationary is not implemented yet"), ws.getMessage());
         ConfigException packing = assertThrows(ConfigException.class,
-                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").load());
-        assertTrue(packing.getMessage().contains("int8x2") && packing.getMessage().contains("not implemented yet"),
-                packing.getMessage());
+                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=15").load());
+        assertTrue(packing.getMessage().contains("mac.cols=15 must be even"), packing.getMessage());
+        ConfigException packing4 = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.dsp.packing=int8x2").set("quant.weight.bits=4").load());
+        assertTrue(packing4.getMessage().contains("needs quant.act.bits=8"), packing4.getMessage());
         ConfigException narrow = assertThrows(ConfigException.class,
                 () -> new ConfigLoader().set("quant.acc.bits=25").load());
         assertTrue(narrow.getMessage().contains("quant.acc.bits=25 is too narrow"), narrow.getMessage());
@@ -53,10 +58,21 @@ class MacArrayBuilderTest {
     }
 
     @Test
+    void packingIsConfigurable() throws Exception {
+        Config config = new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=6").load();
+        MacArray.Shape s = MacArray.shape(config);
+        assertTrue(s.packInt8x2());
+        assertEquals(1L, s.parameters().get("PACK_INT8X2"));
+        String text = Emitter.render(List.of(MacArray.gemm(config))).get("vitgen_mac_gemm.v");
+        assertTrue(text.contains("parameter integer PACK_INT8X2 = 1"), "packing is the configured default");
+    }
+
+    @Test
     void theConfiguredEngineIsPartOfTheDesignAndSynthesized() throws Exception {
         Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
         MacArray.Shape s = MacArray.shape(config);
-        assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L), s.parameters());
+        assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
+                "PACK_INT8X2", 0L), s.parameters());
         ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
                 .findFirst().orElseThrow();
         assertTrue(gemm.synthesize());
