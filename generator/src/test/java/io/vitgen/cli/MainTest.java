@@ -70,4 +70,11 @@ class MainTest {
             assertTrue(r.out().contains("`" + k.name() + "`"), k.name());
         }
     }
+
+    @Test
+    void theReadmePropertiesReferenceIsTheExplainOutput() throws java.io.IOException {
+        Path readme = Path.of(System.getProperty("vitgen.root", "..")).resolve("README.md");
+        assertTrue(Files.readString(readme).contains(ConfigCommand.explain()),
+                "README.md's properties reference drifted; paste the output of ./vitgen config --explain");
+    }
 }

@@ -29,13 +29,8 @@ import io.vitgen.sim.VerilatedModel;
  * rows (input always valid, output always ready), every output checked against the golden model;
  * with {@code --yosys}, the resources of each unit from Yosys synth_xilinx -family xcup.
  *
- * <pre>
- * mvn -q -o -B -pl testbench -am package -DskipTests
- * java -Dvitgen.root=$PWD -cp testbench/target/test-classes:testbench/target/classes:generator/target/vitgen.jar \
- *     io.vitgen.gelu.GeluBenchmark --lanes 1,4,16 --yosys
- * </pre>
- * (see docs/gelu.md for the command line; options {@code --lanes 1,4,16}, {@code --widths 768,1536,3072},
- * {@code --yosys}, {@code --int16}).
+ * <p>Run with {@code ./bench gelu [--lanes 1,4,16] [--widths 768,1536,3072] [--yosys] [--int16]}
+ * (docs/gelu.md).
  */
 public final class GeluBenchmark {
 

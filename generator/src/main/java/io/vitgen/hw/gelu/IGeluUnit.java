@@ -27,7 +27,7 @@ public final class IGeluUnit {
      */
     public static final int RAW_BITS = 36;
 
-    /** Pipeline stages: input, w, w^2, poly, t, t + one, x * (t + one). */
+    /** Pipeline stages: input, u and u + 2b, u * (u + 2b), poly, t, t + one, x * (t + one). */
     static final int STAGES = 7;
     /** vitgen_axis_fifo: input beat to m_axis_tvalid when empty. */
     static final int FIFO_LATENCY = 2;

@@ -80,7 +80,7 @@ public final class ShiftGeluUnit {
                 .fact("throughput", lanes + " elements per cycle for back-to-back rows of more than "
                         + (levels + 2) + " beats")
                 .fact("dividers", lanes + " x vitgen_divider 31/31 PIPELINED=1 (" + Divider.latency(DIVIDE_W)
-                        + " stages)")
+                        + " cycles latency each)")
                 .synthesize(true)
                 .build();
     }
