@@ -15,12 +15,10 @@ import io.vitgen.hw.layernorm.LayerNormUnit;
  * streams back-to-back rows with valid and ready always high and prints the steady-state
  * channels per cycle and the latency of a lone row; with {@code --synth} it also runs Yosys
  * ({@code synth_xilinx -family xcup}) on each configuration. Outputs are checked against the
- * golden model on the way. Run (from the repository root):
+ * golden model on the way. Run (from the repository root, see docs/layernorm.md):
  *
  * <pre>
- * mvn -q -o -pl testbench -am package -DskipTests
- * java -Dvitgen.root=$PWD -cp testbench/target/test-classes:testbench/target/classes:generator/target/vitgen.jar \
- *      io.vitgen.layernorm.LayerNormBenchmark [--synth] [lanes:maxC:int8|raw ...]
+ * ./bench layernorm [--synth] [lanes:maxC:int8|raw ...]
  * </pre>
  * Default configurations: 4:768:int8 (the shipped defaults), 1:768:raw, 16:768:int8.
  */
