@@ -3,6 +3,7 @@ package io.vitgen.hw.layernorm;
 import java.math.BigInteger;
 
 import io.vitgen.hw.Divider;
+import io.vitgen.hw.softmax.ReduceTree;
 
 /**
  * Every size of one I-LayerNorm unit, derived once from the generation-time choices (lanes,
@@ -62,8 +63,8 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
     public static final int PASSES = 11;
     /** Cycles from a divider result to the next issue of the same row (V needs three). */
     public static final int RETURN_CYCLES = 3;
-    /** Cycles from accepting a row's last beat to admitting its mean division. */
-    public static final int STATS_CYCLES = 5;
+    /** Cycles from accepting a row's last beat to admitting its mean division, without the lane tree. */
+    public static final int STATS_CYCLES = 4;
     /** Cycles from a buffer read (issue) to the raw value entering the output FIFO. */
     public static final int RAW_PIPE = 4;
     /** Rows from this many channels on must stream at full rate (DeiT-Tiny C = 192). */
@@ -97,7 +98,7 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
         int divLatency = Divider.latency(vW);
         int passPeriod = divLatency + RETURN_CYCLES;
         // accept -> admission, ten pass periods, the g division, its result register
-        int resultLatency = STATS_CYCLES + (PASSES - 1) * passPeriod + divLatency + 1;
+        int resultLatency = STATS_CYCLES + ReduceTree.latency(lanes) + (PASSES - 1) * passPeriod + divLatency + 1;
         int outPipe = RAW_PIPE + (int8 ? requantLatency : 0);
         // start cycle, then issue -> FIFO input, then the FIFO's two cycles
         int latency = resultLatency + 1 + outPipe + 2;

@@ -5,6 +5,7 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.softmax.ReduceTree;
 
 /**
  * Builder of the streaming I-LayerNorm unit {@code vitgen_layernorm} (INTOPS 6) and its row
@@ -69,6 +70,7 @@ public final class LayerNormUnit {
                 .template("layernorm.v.vm")
                 .vars(new TopVars(g))
                 .child(Cells.fifo())
+                .child(ReduceTree.spec())
                 .child(statsEngine(g));
         if (int8) {
             b.child(Requant.unit());

@@ -83,7 +83,8 @@ class LayerNormUnitTest {
         assertEquals(16, g.slots());
         // rows of 36 beats: (36 + 487 + 8) / 36 -> 15 rows in flight + 1 <= 16 slots
         assertEquals(141, g.fullRateChannels());
-        assertEquals(5 + 10 * 44 + 41 + 1 + 1 + 4 + 5 + 2, g.latency());
+        // sums 4 + 2 (tree), ten passes of 44, the g division, result, start, read pipe, requant, FIFO
+        assertEquals(4 + 2 + 10 * 44 + 41 + 1 + 1 + 4 + 5 + 2, g.latency());
         assertEquals(70, g.paramW());
         assertEquals(8, g.outW());
     }
@@ -101,7 +102,7 @@ class LayerNormUnitTest {
     void rendersWithItsCellsAndIsPartOfTheDefaultDesign() throws Exception {
         ModuleSpec spec = LayerNormUnit.spec(4, 768, true);
         Map<String, String> files = Emitter.render(List.of(spec));
-        assertEquals(List.of("vitgen_axis_fifo.v", "vitgen_divider.v", "vitgen_layernorm_stats.v",
+        assertEquals(List.of("vitgen_axis_fifo.v", "vitgen_reduce_tree.v", "vitgen_divider.v", "vitgen_layernorm_stats.v",
                 "vitgen_axis_skid.v", "vitgen_requant_scale.v", "vitgen_requant.v", "vitgen_layernorm.v"),
                 List.copyOf(files.keySet()));
         String top = files.get("vitgen_layernorm.v");
