@@ -585,10 +585,18 @@ bool handle(const uint8_t* frame, size_t len) {
                 return false;
             }
             Sink& k = H.sinks[id];
+            // A new ready rate for the same sink keeps its contract state: a beat stalled now
+            // must still be held stable. Only a sink on other ports starts afresh.
+            const bool samePorts = k.held.size() == static_cast<size_t>(sp.stride()) && k.sp.data == sp.data
+                && k.sp.valid == sp.valid && k.sp.ready == sp.ready && k.sp.last == sp.last
+                && k.sp.keep == sp.keep && k.sp.user == sp.user;
             k.sp = sp;
             k.permille = permille;
-            k.scratch.assign(sp.stride(), 0);
-            k.held.assign(sp.stride(), 0);
+            if (!samePorts) {
+                k.scratch.assign(sp.stride(), 0);
+                k.held.assign(sp.stride(), 0);
+                k.stalled = false;
+            }
         }
         sendFrame(ST_OK, w);
         return true;

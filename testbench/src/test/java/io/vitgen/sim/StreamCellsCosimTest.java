@@ -84,4 +84,23 @@ class StreamCellsCosimTest {
         assertTrue(fifo.port("s_axis_tdata").width() > 64);
         streamThrough(fifo, 70, seed, 2);
     }
+
+    /** A new ready rate while the DUT holds a stalled beat keeps the contract monitor's state. */
+    @Test
+    void changingTheReadyRateWhileAStalledBeatIsHeldIsNoViolation() {
+        long seed = Long.getLong("vitgen.seed", 0xF1F0_0003L);
+        VerilatedModel fifo = emitAndBuild(Cells.fifo(), Map.of("DATA_W", "70", "DEPTH", "5"));
+        List<Beat> sent = randomBeats(new Random(seed), 12, 70);
+        try (Simulation sim = fifo.open(seed)) {
+            StreamSource in = sim.source("s_axis", 1000);
+            StreamSink out = sim.sink("m_axis", 1);
+            sim.reset(2);
+            in.pushAll(sent);
+            sim.run(40);
+            assertEquals(1, sim.peekLong("m_axis_tvalid"), "the FIFO shows a beat the sink does not take");
+            out.setReadyPermille(1000);
+            sim.runUntilSinksHave(sent.size(), 1000);
+            BeatChecker.assertBeats(sim, out, sent, out.take());
+        }
+    }
 }
