@@ -49,10 +49,26 @@ final class Report {
         } else {
             sb.append("Yosys `synth_xilinx -family xcup -flatten` (an estimate: no timing, no DSP packing inference).\n\n");
             sb.append("| block | LUT | FF | DSP48E2 | RAMB36 | RAMB18 | CARRY4/8 |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            long lut = 0, ff = 0, dsp = 0, b36 = 0, b18 = 0, carry = 0;
             for (Resources r : resources) {
                 sb.append("| `").append(r.module()).append("` | ").append(r.luts()).append(" | ").append(r.flipFlops())
                         .append(" | ").append(r.dsps()).append(" | ").append(r.bram36()).append(" | ").append(r.bram18())
                         .append(" | ").append(r.carry()).append(" |\n");
+                lut += r.luts();
+                ff += r.flipFlops();
+                dsp += r.dsps();
+                b36 += r.bram36();
+                b18 += r.bram18();
+                carry += r.carry();
+            }
+            sb.append("| all blocks | ").append(lut).append(" | ").append(ff).append(" | ").append(dsp).append(" | ")
+                    .append(b36).append(" | ").append(b18).append(" | ").append(carry).append(" |\n");
+            Device device = Device.of(c.target().part());
+            if (device != null) {
+                sb.append("| share of ").append(device.name()).append(" | ").append(percent(lut, device.luts()))
+                        .append(" | ").append(percent(ff, device.flipFlops())).append(" | ")
+                        .append(percent(dsp, device.dsps())).append(" | ")
+                        .append(percent(2 * b36 + b18, 2L * device.bram36())).append(" (RAMB36 + RAMB18 as halves) | | |\n");
             }
             sb.append('\n');
         }
@@ -68,5 +84,9 @@ final class Report {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    private static String percent(long used, long available) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * used / available);
     }
 }

@@ -21,8 +21,6 @@ public final class Accelerator {
     /** The top-level blocks of the design (their cells come along as children). */
     public static List<ModuleSpec> blocks(Config config) {
         List<ModuleSpec> blocks = new ArrayList<>();
-        blocks.add(Cells.skidBuffer());
-        blocks.add(Cells.fifo());
         blocks.add(MacArray.gemm(config));
         blocks.addAll(SoftmaxUnit.blocks(config));
         blocks.add(LayerNormUnit.spec(config.layerNorm()));
