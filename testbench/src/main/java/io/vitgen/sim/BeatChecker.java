@@ -95,7 +95,24 @@ public final class BeatChecker {
         return s.length() >= digits ? s : "0".repeat(digits - s.length()) + s;
     }
 
-    private static void fail(Simulation sim, StreamSink sink, String what) {
+    /**
+     * Runs {@code cycles} more cycles and fails if the sink receives any beat: a block must not
+     * emit more than the golden model expects. Call it after the last expected beat was taken.
+     */
+    public static void assertDrained(Simulation sim, StreamSink sink, long cycles) {
+        sim.run(cycles);
+        if (sink.available() > 0) {
+            List<Beat> extra = sink.take();
+            fail(sim, sink, extra.size() + " beat(s) after the last expected one, the first " + extra.get(0)
+                    + " at cycle " + extra.get(0).cycle());
+        }
+    }
+
+    /**
+     * Fails the test with {@code what} followed by the seed, the replay file and the waveform (when
+     * requested): use it for every check of a block's output, not a bare AssertionError.
+     */
+    public static void fail(Simulation sim, StreamSink sink, String what) {
         throw new AssertionError(sim.model().top() + " " + sink.prefix() + ": " + what + "\n"
                 + sim.failureArtifacts());
     }

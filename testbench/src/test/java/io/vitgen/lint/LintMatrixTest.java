@@ -21,6 +21,7 @@ import io.vitgen.emit.DesignWriter;
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
+import io.vitgen.sim.Lint;
 
 /**
  * {@code verilator --lint-only -Wall} must print nothing for every module a configuration
@@ -69,8 +70,7 @@ class LintMatrixTest {
             String top = f.getFileName().toString().replace(".v", "");
             String text = Lint.run(files, top, Map.of());
             if (!text.isEmpty()) {
-                problems.append("== ").append(top).append(" (").append(String.join(" ", sets)).append(")\n")
-                        .append(text).append('\n');
+                problems.append("configuration ").append(String.join(" ", sets)).append('\n').append(text);
             }
         }
         assertEquals("", problems.toString());

@@ -1,4 +1,4 @@
-package io.vitgen.lint;
+package io.vitgen.sim;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code verilator --lint-only -Wall} and returns what it printed (empty means clean). */
-final class Lint {
+/**
+ * {@code verilator --lint-only -Wall} on a set of files. The project's rule is that it prints
+ * nothing for every configuration the tests generate; a missing Verilator fails, never skips.
+ */
+public final class Lint {
 
     private Lint() {
     }
 
-    static String run(List<Path> files, String top, Map<String, ?> parameters) throws IOException, InterruptedException {
+    /**
+     * Lints {@code top} with the given parameter overrides; returns what Verilator printed, headed
+     * by the top and parameters, or the empty string when it printed nothing.
+     */
+    public static String run(List<Path> files, String top, Map<String, ?> parameters) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "--top-module", top));
         parameters.forEach((k, v) -> cmd.add("-G" + k + "=" + v));
         for (Path f : files) {
@@ -28,13 +35,18 @@ final class Lint {
                     + "apt-get install -y verilator - the lint tests need it and do not skip", e);
         }
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("verilator lint of " + top + " timed out");
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("verilator lint of " + top + " " + parameters + " timed out after 300 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while linting " + top, e);
         }
         if (p.exitValue() != 0 && text.isBlank()) {
             text = "verilator exited with " + p.exitValue();
         }
-        return text.strip();
+        return text.isBlank() ? "" : "== " + top + " " + parameters + "\n" + text.strip() + "\n";
     }
 }
