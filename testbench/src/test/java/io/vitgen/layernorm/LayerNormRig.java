@@ -164,6 +164,7 @@ final class LayerNormRig {
             sim.runUntilSinksHave(rows * beats, 10_000_000L);
             List<Beat> outBeats = new ArrayList<>(out.beats());
             BeatChecker.assertRows(sim, out, expectedRows, out.takeRows(geometry.outW(), true));
+            BeatChecker.assertDrained(sim, out, LayerNormCosimTest.DRAIN_CYCLES);
             int from = (rows / 4) * beats;
             long cycles = outBeats.get(outBeats.size() - 1).cycle() - outBeats.get(from).cycle() + 1;
             int measured = rows - rows / 4;
