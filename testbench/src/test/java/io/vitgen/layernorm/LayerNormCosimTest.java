@@ -25,9 +25,6 @@ import io.vitgen.sim.StreamSource;
  */
 class LayerNormCosimTest {
 
-    /** Idle cycles after the last expected beat in which no further beat may appear. */
-    static final long DRAIN_CYCLES = 400;
-
     /** V values with known Newton answers (INTOPS 6) and others around 64^2 and 2^32. */
     static final long[] ENGINEERED_V = {
         0, 1, 2, 63, 64 * 64, 1000, 20000, 34968, 142882, (1L << 32) - 1, (1L << 32) - 2, 5_000_000_001L,
@@ -201,7 +198,7 @@ class LayerNormCosimTest {
             sim.runUntilSinksHave(beats, 4_000_000L);
             List<long[]> actual = out.takeRows(rig.geometry.outW(), true);
             BeatChecker.assertRows(sim, out, expected, actual);
-            BeatChecker.assertDrained(sim, out, DRAIN_CYCLES);
+            BeatChecker.assertDrained(sim, out, rig.drainCycles());
             if (sim.peekLong("status_length_error") != 0) {
                 BeatChecker.fail(sim, out, "status_length_error set after rows of the loaded length");
             }
@@ -225,7 +222,7 @@ class LayerNormCosimTest {
             long[] x = LayerNormRig.randomRow(c, rnd);
             List<long[]> actual = rig.stream(sim, in, out, List.of(x), 100_000L);
             BeatChecker.assertRows(sim, out, List.of(rig.expected(x, t)), actual);
-            BeatChecker.assertDrained(sim, out, DRAIN_CYCLES);
+            BeatChecker.assertDrained(sim, out, rig.drainCycles());
             assertEquals(0L, sim.peekLong("status_length_error"), "after a matching row, seed " + seed);
         }
     }
