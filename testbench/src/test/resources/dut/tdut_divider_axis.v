@@ -6,7 +6,8 @@ module tdut_divider_axis #(
     parameter integer DIVIDEND_W = 31,
     parameter integer DIVISOR_W  = 31,
     parameter integer TAG_W      = 16,
-    parameter integer PIPELINED  = 1
+    parameter integer PIPELINED  = 1,
+    parameter integer QUOTIENT_W = DIVIDEND_W
 ) (
     input  wire                                  aclk,
     input  wire                                  aresetn,
@@ -22,7 +23,8 @@ module tdut_divider_axis #(
     wire [TAG_W-1:0]      tag;
 
     vitgen_divider #(
-        .DIVIDEND_W(DIVIDEND_W), .DIVISOR_W(DIVISOR_W), .TAG_W(TAG_W), .PIPELINED(PIPELINED)
+        .DIVIDEND_W(DIVIDEND_W), .DIVISOR_W(DIVISOR_W), .TAG_W(TAG_W), .PIPELINED(PIPELINED),
+        .QUOTIENT_W(QUOTIENT_W)
     ) u_divider (
         .aclk(aclk), .aresetn(aresetn),
         .in_valid(s_axis_tvalid), .in_ready(s_axis_tready),

@@ -91,6 +91,13 @@ class LintMatrixTest {
                 problems.append(Lint.run(files, "vitgen_divider", Map.of("PIPELINED", pipelined,
                         "DIVIDEND_W", w[0], "DIVISOR_W", w[1], "TAG_W", 1 + w[1] % 5)));
             }
+            // QUOTIENT_W: the skipped dividend bits narrower than, as wide as and wider than the
+            // divisor, the smallest (2) and explicit DIVIDEND_W
+            for (int[] w : new int[][] {{2, 1, 2}, {3, 5, 2}, {31, 31, 2}, {40, 23, 25}, {64, 17, 5}, {33, 16, 17},
+                {64, 64, 63}, {17, 17, 17}}) {
+                problems.append(Lint.run(files, "vitgen_divider", Map.of("PIPELINED", pipelined,
+                        "DIVIDEND_W", w[0], "DIVISOR_W", w[1], "TAG_W", 1 + w[1] % 5, "QUOTIENT_W", w[2])));
+            }
         }
         assertEquals("", problems.toString());
     }
