@@ -22,6 +22,18 @@ import io.vitgen.hw.softmax.ReduceTree;
  *     out_i = yhat_i + b_i with int32 b_i fits {@link LayerNormUnit#RAW_BITS} bits exactly.</li>
  * </ul>
  *
+ * <p>Quotient bounds behind the divider's {@link #quotW()} (its QUOTIENT_W: every quotient is
+ * below 2^quotW, so the divider skips the top vW - quotW steps):
+ * <ul>
+ * <li>mean, floor(S / C): S = sum (x_i + 2^15) &le; C (2^16 - 1), so the quotient &le; 2^16 - 1
+ *     (C &ge; 1).</li>
+ * <li>Newton steps 1..9, floor(V / k_j): k_j &ge; s &ge; 1 when V &ge; 1 (above), so
+ *     V / k_j &lt; (s + 1)^2 / s = s + 2 + 1/s and the quotient &le; s + 2 &le; sMax + 2 with
+ *     sMax = floor(sqrt(VMAX)); for V = 0 the quotient is 0 (k_j &ge; 64).</li>
+ * <li>g, floor((2^31 - 1) / std): std &ge; 64, so the quotient &le; (2^31 - 1) / 64 &lt; 2^25.</li>
+ * </ul>
+ * g's bound dominates (sMax + 2 &lt; 2^22 up to C = 4096), so quotW = 25 for every geometry.
+ *
  * @param lanes         channels per beat (1..64)
  * @param maxChannels   most channels per row (configured; rows up to {@link #channelCap()} work)
  * @param int8          true: int8 output after per-channel dyadic requantization; false: raw out_i
@@ -36,6 +48,7 @@ import io.vitgen.hw.softmax.ReduceTree;
  * @param sqW           bits of a row's sum of x_i^2
  * @param vW            bits of V, also the divider's dividend width
  * @param denW          bits of the divider's divisor (C, k, std)
+ * @param quotW         quotient bits the divider computes (its QUOTIENT_W), from the bounds above
  * @param slotW         log2 of the rows the statistics engine holds
  * @param bufBeats      beats the row buffer holds
  * @param bufAddrW      bits of a row-buffer address
@@ -45,14 +58,14 @@ import io.vitgen.hw.softmax.ReduceTree;
  * @param outPipe       cycles from a buffer read to the output FIFO's input
  * @param fifoDepth     depth of the output FIFO (and the read credits)
  * @param creditW       bits of the credit counter 0..fifoDepth
- * @param divLatency    cycles of one division (pipelined divider)
+ * @param divLatency    cycles of one division (pipelined divider, quotW + 1)
  * @param passPeriod    cycles from issuing one pass of a row to issuing its next
  * @param latency       cycles from a row's last input beat to its first output beat (unit idle)
  * @param fullRateChannels smallest C from which back-to-back rows stream at lanes channels/cycle
  */
 public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int maxBeats, int channelCap,
         int countW, int beatW, int laneW, int beatSumW, int beatSqW, int sumW, int sqW, int vW, int denW,
-        int slotW, int bufBeats, int bufAddrW, int bufCountW, int paramW, int outW, int outPipe,
+        int quotW, int slotW, int bufBeats, int bufAddrW, int bufCountW, int paramW, int outW, int outPipe,
         int fifoDepth, int creditW, int divLatency, int passPeriod, int latency, int fullRateChannels) {
 
     /** Largest channel count accepted by the generator. */
@@ -67,6 +80,10 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
     public static final int STATS_CYCLES = 4;
     /** Cycles from a buffer read (issue) to the raw value entering the output FIFO. */
     public static final int RAW_PIPE = 4;
+    /** Largest quotient of the mean division floor(S / C): S &le; C (2^16 - 1). */
+    public static final long MEAN_QUOTIENT_MAX = 0xFFFFL;
+    /** Largest quotient of the g division: floor((2^31 - 1) / 64), std &ge; 64. */
+    public static final long G_QUOTIENT_MAX = 0x7FFF_FFFFL / 64;
     /** Rows from this many channels on must stream at full rate (DeiT-Tiny C = 192). */
     public static final int THROUGHPUT_CHANNELS = 192;
 
@@ -94,8 +111,10 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
         long k1Max = ((1L << 16) + (vMax >> 16)) >> 1;
         long kMax = Math.max(Math.max(1L << 16, k1Max), s + 2);
         int denW = bits(Math.max(kMax, cap));
+        // quotients: mean <= 2^16 - 1, Newton floor(V / k_j) <= s + 2, g <= (2^31 - 1) / 64
+        int quotW = Divider.quotientWidth(vW, MEAN_QUOTIENT_MAX, s + 2, G_QUOTIENT_MAX);
 
-        int divLatency = Divider.latency(vW);
+        int divLatency = Divider.latency(quotW);
         int passPeriod = divLatency + RETURN_CYCLES;
         // accept -> admission, ten pass periods, the g division, its result register
         int resultLatency = STATS_CYCLES + ReduceTree.latency(lanes) + (PASSES - 1) * passPeriod + divLatency + 1;
@@ -116,7 +135,7 @@ public record LayerNormGeometry(int lanes, int maxChannels, boolean int8, int ma
         int paramW = LayerNormUnit.BIAS_BITS + (int8 ? LayerNormUnit.SCALE_BITS : 0);
         int fifoDepth = outPipe + 4;
         return new LayerNormGeometry(lanes, maxChannels, int8, maxBeats, cap, countW, beatW, laneW, beatSumW,
-                beatSqW, sumW, sqW, vW, denW, slotW, bufBeats, Math.max(1, bits(bufBeats - 1)), bits(bufBeats),
+                beatSqW, sumW, sqW, vW, denW, quotW, slotW, bufBeats, Math.max(1, bits(bufBeats - 1)), bits(bufBeats),
                 paramW, outW, outPipe, fifoDepth, bits(fifoDepth), divLatency, passPeriod, latency, fullRate);
     }
 

@@ -44,7 +44,7 @@ public final class LayerNormUnit {
     }
 
     /** Template variables of {@code layernorm_stats.v.vm}: the parameter defaults. */
-    public record StatsVars(int countW, int sumW, int sqW, int infoW, int vW, int denW, int slotW) {
+    public record StatsVars(int countW, int sumW, int sqW, int infoW, int vW, int denW, int quotW, int slotW) {
     }
 
     private LayerNormUnit() {
@@ -86,7 +86,8 @@ public final class LayerNormUnit {
                 .fact("throughput", lanes + " channels/cycle for back-to-back rows of C >= " + g.fullRateChannels()
                         + "; one row per " + LayerNormGeometry.PASSES + " cycles at most")
                 .fact("row buffer", g.bufBeats() + " beats x " + g.bufEntryW() + " bits")
-                .fact("divider", "pipelined " + g.vW() + "/" + g.denW() + " bits, " + g.slots()
+                .fact("divider", "pipelined " + g.vW() + "/" + g.denW() + " bits, " + g.quotW() + " quotient bits ("
+                        + g.divLatency() + " cycles), " + g.slots()
                         + " rows interleaved, " + LayerNormGeometry.PASSES + " passes of " + g.passPeriod()
                         + " cycles per row")
                 .synthesize(true)
@@ -97,7 +98,7 @@ public final class LayerNormUnit {
     static ModuleSpec statsEngine(LayerNormGeometry g) {
         return ModuleSpec.builder("vitgen_layernorm_stats")
                 .template("layernorm_stats.v.vm")
-                .vars(new StatsVars(g.countW(), g.sumW(), g.sqW(), g.beatW(), g.vW(), g.denW(), g.slotW()))
+                .vars(new StatsVars(g.countW(), g.sumW(), g.sqW(), g.beatW(), g.vW(), g.denW(), g.quotW(), g.slotW()))
                 .child(Divider.spec())
                 .summary("I-LayerNorm row statistics: mu, V, literal 10-step Newton std, g (INTOPS 6 steps 1-5)")
                 .fact("latency", (LayerNormGeometry.PASSES - 1) * g.passPeriod() + g.divLatency() + 1

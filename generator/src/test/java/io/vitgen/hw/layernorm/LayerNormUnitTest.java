@@ -48,6 +48,16 @@ class LayerNormUnitTest {
                 assertTrue(std >= 64 && std < (1L << g.denW()), "std(" + v + ") = " + std + " fits " + g.denW() + " bits");
                 assertTrue(IntOps.INT31_MAX / std < (1L << LayerNormUnit.G_BITS), "g fits " + LayerNormUnit.G_BITS + " bits");
             }
+            // the divider's quotients stay below 2^quotW: mean <= 2^16 - 1, g of the smallest std,
+            // and V / floor(sqrt V) for the largest V (every Newton divisor k_j >= floor(sqrt V))
+            long q = 1L << g.quotW();
+            assertTrue(sumOff / cap < q, "mean quotient fits " + g.quotW() + " bits");
+            assertTrue(IntOps.INT31_MAX / IntLayerNorm.sqrtNewton(0) < q, "g of std(0) fits " + g.quotW() + " bits");
+            long vTop = vBound + cap / 4;
+            long sTop = java.math.BigInteger.valueOf(vTop).sqrt().longValueExact();
+            assertTrue(vTop / sTop < q, "V / floor(sqrt V) fits " + g.quotW() + " bits at C = " + cap);
+            assertTrue(g.quotW() < g.vW(), "the divider skips dividend bits at C = " + cap);
+            assertEquals(g.quotW() + 1, g.divLatency());
             // the first Newton step's k_1 = (2^16 + V / 2^16) / 2 for the largest V fits the divisor
             long k1 = ((1L << 16) + ((vBound + cap / 4) >> 16)) >> 1;
             assertTrue(k1 < (1L << g.denW()), "k_1 fits the divisor");
@@ -78,13 +88,14 @@ class LayerNormUnitTest {
         LayerNormGeometry g = LayerNormUnit.geometry(4, 768, true);
         assertEquals(192, g.maxBeats());
         assertEquals(40, g.vW());                      // V < 768 (2^30 + 1/4) < 2^40
-        assertEquals(41, g.divLatency());
-        assertEquals(44, g.passPeriod());
+        assertEquals(25, g.quotW());                   // g < 2^25 bounds every quotient
+        assertEquals(26, g.divLatency());
+        assertEquals(29, g.passPeriod());
         assertEquals(16, g.slots());
-        // rows of 36 beats: (36 + 487 + 8) / 36 -> 15 rows in flight + 1 <= 16 slots
-        assertEquals(141, g.fullRateChannels());
-        // sums 4 + 2 (tree), ten passes of 44, the g division, result, start, read pipe, requant, FIFO
-        assertEquals(4 + 2 + 10 * 44 + 41 + 1 + 1 + 4 + 5 + 2, g.latency());
+        // rows of 24 beats: (24 + 323 + 8) / 24 -> 15 rows in flight + 1 <= 16 slots
+        assertEquals(93, g.fullRateChannels());
+        // sums 4 + 2 (tree), ten passes of 29, the g division, result, start, read pipe, requant, FIFO
+        assertEquals(4 + 2 + 10 * 29 + 26 + 1 + 1 + 4 + 5 + 2, g.latency());
         assertEquals(70, g.paramW());
         assertEquals(8, g.outW());
     }
