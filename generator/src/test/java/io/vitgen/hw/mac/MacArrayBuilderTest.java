@@ -1,6 +1,7 @@
 package io.vitgen.hw.mac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,13 @@ class MacArrayBuilderTest {
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 32, 33)).contains("output bits = 33"));
         assertEquals(33, new MacArray.Shape(4, 4, 8, 8, 32, 8).sumW());
         assertEquals(64, new MacArray.Shape(4, 4, 8, 8, 22, 8).maxK());
+        // K limit: K * 2^(A_W+W_W-2) <= 2^(ACC_W-1) - 1
+        assertEquals(127L, new MacArray.Shape(4, 4, 8, 8, 22, 8).kLimit());
+        assertEquals(1L, new MacArray.Shape(4, 4, 8, 8, 16, 8).kLimit());
+        assertEquals((1L << 21) - 1, new MacArray.Shape(4, 4, 4, 8, 32, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 8, 8, 47, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 8, 8, 48, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 4, 4, 48, 8).kLimit());
         assertTrue(message(() -> new MacArray.Shape(4, 5, 8, 8, 32, 8, true)).contains("cols = 5 must be even"));
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 4, 32, 8, true)).contains("8-bit activations and weights"));
         assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
@@ -62,9 +70,13 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=6").load();
         MacArray.Shape s = MacArray.shape(config);
         assertTrue(s.packInt8x2());
-        assertEquals(1L, s.parameters().get("PACK_INT8X2"));
-        String text = Emitter.render(List.of(MacArray.gemm(config))).get("vitgen_mac_gemm.v");
-        assertTrue(text.contains("parameter integer PACK_INT8X2 = 1"), "packing is the configured default");
+        assertFalse(s.parameters().containsKey("PACK_INT8X2"), "packing is fixed in the text, not a parameter");
+        ModuleSpec gemm = MacArray.gemm(config);
+        String text = Emitter.render(List.of(gemm)).get("vitgen_mac_array.v");
+        assertTrue(text.contains("localparam integer PACK_INT8X2 = 1;"), "packing printed at generation time");
+        assertTrue(text.contains("vitgen_mac_pe_int8x2 #(") && !text.contains("vitgen_mac_pe #("), "only the pair cell");
+        List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
+        assertTrue(modules.contains("vitgen_mac_pe_int8x2") && !modules.contains("vitgen_mac_pe"), modules.toString());
     }
 
     @Test
@@ -72,15 +84,21 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
         MacArray.Shape s = MacArray.shape(config);
         assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
-                "PACK_INT8X2", 0L), s.parameters());
+                "K_MAX", (1L << 21) - 1), s.parameters());
         ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
                 .findFirst().orElseThrow();
         assertTrue(gemm.synthesize());
         String text = Emitter.render(List.of(gemm)).get("vitgen_mac_gemm.v");
         assertTrue(text.contains("parameter integer ROWS  = 8,") && text.contains("parameter integer COLS  = 12,"),
                 "configured parameter defaults");
+        assertTrue(text.contains("parameter integer K_MAX = 2097151"), "K limit from ACC_W, A_W, W_W");
+        assertTrue(text.contains("output wire                  err_k_overflow"), "K-limit error port");
         List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
         assertTrue(modules.containsAll(List.of("vitgen_mac_pe", "vitgen_mac_array", "vitgen_requant",
                 "vitgen_requant_scale", "vitgen_axis_skid")), modules.toString());
+        assertFalse(modules.contains("vitgen_mac_pe_int8x2"), "mac.dsp.packing=none emits no pair cell: " + modules);
+        String array = Emitter.render(List.of(gemm)).get("vitgen_mac_array.v");
+        assertTrue(array.contains("localparam integer PACK_INT8X2 = 0;") && !array.contains("vitgen_mac_pe_int8x2 #("),
+                "only the single cell is instantiated");
     }
 }
