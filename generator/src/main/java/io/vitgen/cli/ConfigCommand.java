@@ -33,7 +33,7 @@ final class ConfigCommand {
         sb.append("| key | default | allowed | meaning |\n|---|---|---|---|\n");
         for (Key k : Schema.keys()) {
             sb.append("| `").append(k.name()).append("` | ")
-                    .append(k.defaultValue() == null ? "from model.preset" : "`" + k.defaultValue() + "`")
+                    .append(k.defaultValue() == null ? "derived" : "`" + k.defaultValue() + "`")
                     .append(" | ").append(k.allowed()).append(" | ").append(k.meaning()).append(" |\n");
         }
         return sb.toString();

@@ -97,6 +97,7 @@ public final class ConfigLoader {
             }
         }
 
+        v.putIfAbsent("target.part", defaultPart(v.get("target.vendor")));
         ModelShape model = model(v, errors);
         Config.Quant quant = new Config.Quant(i(v, "quant.act.bits"), i(v, "quant.weight.bits"),
                 i(v, "quant.acc.bits"));
@@ -216,6 +217,15 @@ public final class ConfigLoader {
             log2++;
         }
         return aBits + wBits - 1 + log2 + 1;
+    }
+
+    /** The reference part of each vendor, used when target.part is not given. */
+    static String defaultPart(String vendor) {
+        switch (vendor) {
+            case "xilinx": return "xczu9eg-ffvb1156-2-e";
+            case "intel": return "10AX115S2F45I1SG";
+            default: return "generic";
+        }
     }
 
     private static int i(Map<String, String> v, String key) {

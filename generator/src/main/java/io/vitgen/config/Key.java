@@ -11,7 +11,7 @@ import java.util.Objects;
 public final class Key {
 
     /** The kind of value a key takes. */
-    public enum Kind { INT, CHOICE, NAME, TEXT }
+    public enum Kind { INT, CHOICE, NAME, PART }
 
     private final String name;
     private final Kind kind;
@@ -54,9 +54,9 @@ public final class Key {
         return new Key(name, Kind.NAME, defaultValue, 0, 0, List.of(), meaning);
     }
 
-    /** Free text without control characters (for example an FPGA part number). */
-    public static Key text(String name, String defaultValue, String meaning) {
-        return new Key(name, Kind.TEXT, defaultValue, 0, 0, List.of(), meaning);
+    /** An FPGA part number: letters, digits, dots, dashes and underscores (safe in Tcl and SDC). */
+    public static Key part(String name, String defaultValue, String meaning) {
+        return new Key(name, Kind.PART, defaultValue, 0, 0, List.of(), meaning);
     }
 
     public String name() { return name; }
@@ -74,7 +74,7 @@ public final class Key {
             case INT: return "an integer in [" + min + ", " + max + "]";
             case CHOICE: return "one of " + String.join(", ", choices);
             case NAME: return "an identifier [A-Za-z][A-Za-z0-9_]* of at most 48 characters";
-            default: return "text without control characters";
+            default: return "a part number [A-Za-z0-9._-]+";
         }
     }
 
@@ -99,8 +99,8 @@ public final class Key {
                 return raw.trim().matches("[A-Za-z][A-Za-z0-9_]{0,47}") ? null
                         : "'" + raw + "' is not allowed; expected " + allowed();
             default:
-                return raw.chars().anyMatch(Character::isISOControl) || raw.isBlank()
-                        ? "'" + raw + "' is not allowed; expected " + allowed() : null;
+                return raw.trim().matches("[A-Za-z0-9._-]{1,64}") ? null
+                        : "'" + raw + "' is not allowed; expected " + allowed();
         }
     }
 }

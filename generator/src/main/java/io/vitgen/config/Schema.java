@@ -15,8 +15,10 @@ public final class Schema {
                     "Name of the design: the output folder out/<name>/ and the prefix of its reports."),
             Key.choice("target.vendor", "xilinx", List.of("xilinx", "intel", "generic"),
                     "Tool family the constraints are written for: xilinx (XDC), intel or generic (SDC)."),
-            Key.text("target.part", "xczu9eg-ffvb1156-2-e",
-                    "FPGA part number, echoed into the constraints and report (ZCU102 by default)."),
+            Key.part("target.part", null,
+                    "FPGA part number for the constraints and report; by default the vendor's reference part:"
+                    + " xczu9eg-ffvb1156-2-e (ZCU102) for xilinx, 10AX115S2F45I1SG (Arria 10 GX) for intel,"
+                    + " generic otherwise."),
             Key.integer("target.clock.mhz", 300, 10, 1000,
                     "Target clock frequency of aclk in MHz; written into the clock constraint."),
             Key.choice("quant.act.bits", "8", List.of("8", "4"),
@@ -58,7 +60,7 @@ public final class Schema {
             Key.integer("model.tokens", null, 1, 4096, "Tokens per image (custom model only; DeiT: 197)."),
             Key.integer("model.channels", null, 1, 4096, "Embedding channels C (custom model only)."),
             Key.integer("model.heads", null, 1, 64, "Attention heads; must divide model.channels (custom only)."),
-            Key.integer("model.mlp", null, 1, 16384, "Hidden width of the MLP (custom model only)."),
+            Key.integer("model.mlp", null, 1, 8192, "Hidden width of the MLP (custom model only)."),
             Key.choice("synth.yosys", "off", List.of("off", "on"),
                     "on: run Yosys synth_xilinx -family xcup on each block and put the resources in report.md.")
     );

@@ -79,7 +79,7 @@ final class Report {
             if (value == null) {
                 continue;
             }
-            String def = k.defaultValue() == null ? "(from preset)" : k.defaultValue();
+            String def = k.defaultValue() == null ? "(derived)" : k.defaultValue();
             sb.append("| `").append(k.name()).append("` | ").append(value).append(" | ").append(def).append(" |\n");
         }
         sb.append('\n');

@@ -41,8 +41,11 @@ public final class MacArray {
     }
 
     /** Template variables of {@code mac_gemm.v.vm}; {@code packInt8x2} is 0 or 1. */
-    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2) {
+    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2, long kMax) {
     }
+
+    /** Cap of {@link Shape#kLimit()}: K_MAX is a 32-bit Verilog integer parameter. */
+    public static final long K_LIMIT_CAP = (1L << 31) - 1;
 
     /**
      * The shape and widths of one GEMM engine, checked on construction. {@code packInt8x2}: two
@@ -105,10 +108,27 @@ public final class MacArray {
             p.put("ACC_W", (long) accW);
             p.put("OUT_W", (long) outW);
             p.put("PACK_INT8X2", packInt8x2 ? 1L : 0L);
+            p.put("K_MAX", kLimit());
             return p;
         }
 
-        /** The largest K whose exact sum fits the accumulator (INTOPS 8), capped at 2^30. */
+        /**
+         * The engine's K limit, Verilog parameter K_MAX: the largest K for which every sum of K
+         * products is exact in ACC_W bits, 2^(ACC_W - A_W - W_W + 1) - 1 (the largest product is
+         * (-2^(A_W-1)) * (-2^(W_W-1)) = 2^(A_W+W_W-2), and K of them must stay <= 2^(ACC_W-1) - 1),
+         * capped at 2^31 - 1 ({@link #K_LIMIT_CAP}). A tile with more A/W beats sets the sticky
+         * {@code err_k_overflow}. This bound, not the model's largest K, because it is the exact
+         * limit of the hardware: any GEMM the host streams with K up to it is computed exactly.
+         */
+        public long kLimit() {
+            int log2 = accW - aW - wW + 1;
+            return log2 >= 31 ? K_LIMIT_CAP : (1L << log2) - 1;
+        }
+
+        /**
+         * The largest power-of-two K whose sum fits the accumulator by IntGemm's rule
+         * ({@link IntGemm#requiredAccBits}), capped at 2^30; {@link #kLimit()} is the exact limit.
+         */
         public long maxK() {
             int log2 = accW - (aW + wW - 1) - 1;
             return log2 >= 30 ? 1L << 30 : 1L << log2;
@@ -140,15 +160,22 @@ public final class MacArray {
     public static ModuleSpec gemm(Shape s) {
         return ModuleSpec.builder("vitgen_mac_gemm")
                 .template("mac_gemm.v.vm")
-                .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0))
+                .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0,
+                        s.kLimit()))
                 .child(Requant.unit())
                 .child(array())
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
                         + s.outW() + " (INTOPS 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
-                .fact("DSP packing", s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
+                .fact("DSP packing", (s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
                         + " multipliers)" : "none: one multiplier per MAC")
+                        + "; vitgen_mac_pe and vitgen_mac_pe_int8x2 are both emitted because PACK_INT8X2 is a"
+                        + " Verilog parameter selecting a generate branch (Verilator and Yosys need every"
+                        + " instantiated module's source; the unused one is not elaborated and costs nothing)")
+                .fact("K limit", "K_MAX = " + s.kLimit() + (s.kLimit() == K_LIMIT_CAP ? " (capped at 2^31 - 1)"
+                        : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
+                        + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
                 .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
                         + s.backToBackK())
                 .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")

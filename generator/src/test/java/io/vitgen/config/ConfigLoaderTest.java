@@ -172,4 +172,20 @@ class ConfigLoaderTest {
             assertTrue(k.meaning().endsWith("."), k.name() + " meaning should be a sentence");
         }
     }
+
+    @Test
+    void partNumbersAreCheckedAndDefaultPerVendor() throws ConfigException {
+        assertMentions(problems("target.part=xc7\"]; exec"), "target.part", "[A-Za-z0-9._-]+");
+        assertEquals("xczu9eg-ffvb1156-2-e", ConfigLoader.defaults().target().part());
+        assertEquals("10AX115S2F45I1SG", new ConfigLoader().set("target.vendor=intel").load().target().part());
+        assertEquals("generic", new ConfigLoader().set("target.vendor=generic").load().target().part());
+        assertEquals("xc7a35t-csg324-1", new ConfigLoader().set("target.vendor=xilinx")
+                .set("target.part=xc7a35t-csg324-1").load().target().part());
+    }
+
+    @Test
+    void theMlpWidthStaysWithinWhatTheGeluUnitCanBuffer() {
+        assertMentions(problems("model.preset=custom", "model.tokens=8", "model.channels=8", "model.heads=1",
+                "model.mlp=9000"), "model.mlp", "[1, 8192]");
+    }
 }

@@ -10,39 +10,14 @@ import java.util.List;
  * contract every cycle: once tvalid is high without tready, tvalid stays high and
  * tdata/tlast/tkeep/tuser stay stable until the transfer; a violation fails the run.
  */
-public final class StreamSink {
-    private final Simulation sim;
-    private final int id;
-    private final String prefix;
-    final Port data;
-    final Port valid;
-    final Port ready;
-    final Port last;
-    final Port keep;
-    final Port user;
+public final class StreamSink extends StreamEndpoint {
     private int readyPermille;
     private final List<Beat> received = new ArrayList<>();
 
     StreamSink(Simulation sim, int id, String prefix, Port data, Port valid, Port ready, Port last, Port keep,
             Port user, int readyPermille) {
-        this.sim = sim;
-        this.id = id;
-        this.prefix = prefix;
-        this.data = data;
-        this.valid = valid;
-        this.ready = ready;
-        this.last = last;
-        this.keep = keep;
-        this.user = user;
+        super(sim, id, prefix, data, valid, ready, last, keep, user);
         this.readyPermille = readyPermille;
-    }
-
-    public String prefix() {
-        return prefix;
-    }
-
-    public int dataWidth() {
-        return data.width();
     }
 
     /** Beats received and not yet taken. */
@@ -103,10 +78,6 @@ public final class StreamSink {
 
     int readyPermille() {
         return readyPermille;
-    }
-
-    int id() {
-        return id;
     }
 
     void add(Beat b) {

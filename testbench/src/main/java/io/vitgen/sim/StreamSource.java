@@ -9,16 +9,7 @@ import java.util.Objects;
  * beat on a cycle with probability {@code validPermille}/1000 (drawn from the simulation seed) and
  * holds it, valid high, until the DUT accepts it. Pushed beats are sent with the next run.
  */
-public final class StreamSource {
-    private final Simulation sim;
-    private final int id;
-    private final String prefix;
-    final Port data;
-    final Port valid;
-    final Port ready;
-    final Port last;
-    final Port keep;
-    final Port user;
+public final class StreamSource extends StreamEndpoint {
     private int validPermille;
     private Wire unsent;
     private int unsentBeats;
@@ -26,34 +17,8 @@ public final class StreamSource {
 
     StreamSource(Simulation sim, int id, String prefix, Port data, Port valid, Port ready, Port last, Port keep,
             Port user, int validPermille) {
-        this.sim = sim;
-        this.id = id;
-        this.prefix = prefix;
-        this.data = data;
-        this.valid = valid;
-        this.ready = ready;
-        this.last = last;
-        this.keep = keep;
-        this.user = user;
+        super(sim, id, prefix, data, valid, ready, last, keep, user);
         this.validPermille = validPermille;
-    }
-
-    /** The port-name prefix, e.g. {@code s_axis}. */
-    public String prefix() {
-        return prefix;
-    }
-
-    /** Width of tdata in bits. */
-    public int dataWidth() {
-        return data.width();
-    }
-
-    public boolean hasLast() {
-        return last != null;
-    }
-
-    public boolean hasKeep() {
-        return keep != null;
     }
 
     /** Queues a beat; its data is masked to the tdata width. */
@@ -134,10 +99,6 @@ public final class StreamSource {
 
     int validPermille() {
         return validPermille;
-    }
-
-    int id() {
-        return id;
     }
 
     /** Beats queued but not yet accepted by the DUT (as of the last run). */

@@ -2,18 +2,16 @@ package io.vitgen.layernorm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.layernorm.LayerNormUnit;
+import io.vitgen.sim.Lint;
 
 /**
  * {@code verilator --lint-only -Wall} prints nothing for the LayerNorm unit (and, as its top, the
@@ -46,33 +44,10 @@ class LayerNormLintTest {
                 ModuleSpec spec = LayerNormUnit.spec(c[0], c[1], int8);
                 Path dir = DIR.resolve(c[0] + "x" + c[1] + (int8 ? "-int8" : "-raw"));
                 List<Path> files = Emitter.writeModules(List.of(spec), dir);
-                problems.append(lint(files, "vitgen_layernorm"));
-                problems.append(lint(files, "vitgen_layernorm_stats"));
+                problems.append(Lint.run(files, "vitgen_layernorm", Map.of()));
+                problems.append(Lint.run(files, "vitgen_layernorm_stats", Map.of()));
             }
         }
         assertEquals("", problems.toString());
-    }
-
-    static String lint(List<Path> files, String top) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "--top-module", top));
-        for (Path f : files) {
-            cmd.add(f.toString());
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run verilator (" + e.getMessage() + "); the lint tests need it", e);
-        }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("verilator lint of " + top + " timed out");
-        }
-        if (p.exitValue() != 0 && text.isBlank()) {
-            text = "verilator exited with " + p.exitValue();
-        }
-        return text.isBlank() ? "" : "== " + top + " in " + files.get(files.size() - 1).getParent() + "\n"
-                + text.strip() + "\n";
     }
 }

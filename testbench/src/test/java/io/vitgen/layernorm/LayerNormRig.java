@@ -100,6 +100,14 @@ final class LayerNormRig {
         return out;
     }
 
+    /**
+     * Idle cycles after the last expected beat in which no further beat may appear: a full row
+     * time plus the unit's latency, so a spurious row would have come out.
+     */
+    long drainCycles() {
+        return geometry.latency() + 2L * geometry.maxBeats() + 64;
+    }
+
     /** Output beats of a row of {@code channels}. */
     int beats(int channels) {
         return (channels + lanes() - 1) / lanes();
@@ -164,6 +172,7 @@ final class LayerNormRig {
             sim.runUntilSinksHave(rows * beats, 10_000_000L);
             List<Beat> outBeats = new ArrayList<>(out.beats());
             BeatChecker.assertRows(sim, out, expectedRows, out.takeRows(geometry.outW(), true));
+            BeatChecker.assertDrained(sim, out, drainCycles());
             int from = (rows / 4) * beats;
             long cycles = outBeats.get(outBeats.size() - 1).cycle() - outBeats.get(from).cycle() + 1;
             int measured = rows - rows / 4;

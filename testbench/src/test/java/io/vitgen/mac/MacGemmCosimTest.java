@@ -29,7 +29,9 @@ import io.vitgen.sim.VerilatedModel;
  * output compared: random shapes (K = 1, M and N smaller than the array, partial tiles), several
  * GEMMs back to back in one simulation, all-extreme operands with the tightest accumulator the
  * largest K allows, random stalls on all four streams, random per-channel m/k including ties, and
- * a 16x16 run at full rate that must keep tiles back to back.
+ * a 16x16 run at full rate that must keep tiles back to back, 48-bit accumulators with sums beyond
+ * 32 bits, and the K limit (err_k_overflow). Every simulation ends with no extra output beat and
+ * no error flag (except where the K-limit test raises it on purpose).
  */
 class MacGemmCosimTest {
 
@@ -96,6 +98,7 @@ class MacGemmCosimTest {
             long bound = (long) job.tiles() * job.k() + shape.latency() + shape.rows();
             assertTrue(lastOut - start <= bound, "16x16 at full rate: " + (lastOut - start) + " cycles for "
                     + job.tiles() + " tiles of K = " + job.k() + ", expected at most " + bound + " (seed " + seed + ")");
+            finish(sim, s);
         }
     }
 
@@ -129,6 +132,93 @@ class MacGemmCosimTest {
                 long bound = (long) job.tiles() * k + wide.latency() + wide.rows();
                 assertTrue(cycles <= bound, "packed 4x6 at full rate, K = " + k + ": " + cycles
                         + " cycles, expected at most " + bound + " (seed " + seed + ")");
+            }
+            finish(sim, s);
+        }
+    }
+
+    /**
+     * ACC_W = 48 (SUM_W = 49 into the requantizer): one tile with K = 270,000 > 2^18, so the
+     * accumulators pass 2^32 (min x min gives +4.4e9, min x max -4.4e9), with int32 extreme biases
+     * and extreme m/k; then random GEMMs whose acc + bias leaves the int32 range, with extreme
+     * scales. (The requantizer's product at SUM_W = 49 - up to 81 bits - is covered to its full
+     * range in RequantCosimTest at IN_W = 49; a GEMM sum near 2^48 would need K ~ 2^34.)
+     */
+    @Test
+    void acc48SumsBeyond32Bits() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.acc48SumsBeyond32Bits seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape shape = new MacArray.Shape(1, 4, 8, 8, 48, 32);
+        int k = 270_000;
+        long[][] a = new long[2][];
+        a[0] = GemmJob.constantMatrix(1, k, -128)[0];
+        a[1] = GemmJob.extremeMatrix(rnd, 1, k, 8)[0];
+        long[][] w = GemmJob.constantMatrix(k, 4, -128);
+        for (int kk = 0; kk < k; kk++) {
+            w[kk][1] = 127;
+            w[kk][2] = rnd.nextBoolean() ? -128 : 127;
+            w[kk][3] = rnd.nextInt(256) - 128;
+        }
+        long[] bias = {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE};
+        long mMax = (1L << 31) - 1;
+        // col 0: 4.4e9 * ~1/4 fits int32; col 1: -4.4e9 * -1/2^62 -> 0; col 2: saturates; col 3: ~1/2
+        DyadicScale[] scales = {new DyadicScale(mMax, 33), new DyadicScale(-mMax, DyadicScale.MAX_K),
+            new DyadicScale(mMax, 0), new DyadicScale(1L << 30, 31)};
+        List<GemmJob> jobs = new ArrayList<>();
+        jobs.add(new GemmJob(shape, a, w, bias, scales));
+        jobs.add(new GemmJob(shape, a, w, new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1},
+                new DyadicScale[] {new DyadicScale(-mMax, 34), new DyadicScale(mMax, 33),
+                    new DyadicScale(-1, 0), new DyadicScale(1, DyadicScale.MAX_K)}));
+        for (int i = 0; i < 3; i++) {
+            int n = 1 + rnd.nextInt(9);
+            GemmJob job = randomJob(rnd, shape, 1 + rnd.nextInt(4), 1 + rnd.nextInt(300), n);
+            for (int j = 0; j < n; j++) {
+                job.bias[j] = rnd.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+                job.scales[j] = extremeScale(rnd);
+            }
+            jobs.add(job);
+        }
+        run(shape, jobs, seed, new int[] {950, 900, 500, 800}, SimOptions.defaults());
+    }
+
+    /**
+     * K_MAX = 127 for 8-bit operands and 22-bit accumulators: a tile of exactly K_MAX all-extreme
+     * beats is exact and leaves err_k_overflow low; one tile of K_MAX + 1 beats raises it (that
+     * tile's results are undefined and only counted); the flag stays set while the next GEMM is
+     * computed correctly.
+     */
+    @Test
+    void tileOverKLimitRaisesStickyFlag() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.tileOverKLimitRaisesStickyFlag seed " + seed);
+        Random rnd = new Random(seed);
+        MacArray.Shape shape = new MacArray.Shape(2, 3, 8, 8, IntGemm.requiredAccBits(8, 8, 64), 8);
+        int kMax = (int) shape.kLimit();
+        assertEquals(127, kMax);
+        try (Simulation sim = build(shape).open(seed)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, new int[] {800, 700, 600, 750});
+            for (GemmJob job : extremeJobs(rnd, shape, kMax)) {
+                check(sim, s, job);
+            }
+            if (sim.peekLong("err_k_overflow") != 0) {
+                BeatChecker.fail(sim, s.out(), "err_k_overflow set by tiles of K = K_MAX = " + kMax);
+            }
+            GemmJob over = randomJob(rnd, shape, shape.rows(), kMax + 1, shape.cols());
+            over.push(s.a(), s.w(), s.chan());
+            sim.runUntilSinksHave(over.outputBeats(), 50L * (kMax + 1) + 2000);
+            s.out().take();   // undefined results: only the beat count is the contract
+            if (sim.peekLong("err_k_overflow") != 1) {
+                BeatChecker.fail(sim, s.out(), "err_k_overflow not set by a tile of K = K_MAX + 1 = " + (kMax + 1));
+            }
+            check(sim, s, randomJob(rnd, shape, 5, 40, 4));
+            BeatChecker.assertDrained(sim, s.out(), 200);
+            if (sim.peekLong("err_k_overflow") != 1) {
+                BeatChecker.fail(sim, s.out(), "err_k_overflow is not sticky");
+            }
+            if (sim.peekLong("err_tlast_mismatch") != 0) {
+                BeatChecker.fail(sim, s.out(), "err_tlast_mismatch set");
             }
         }
     }
@@ -165,8 +255,25 @@ class MacGemmCosimTest {
             for (GemmJob job : jobs) {
                 check(sim, s, job);
             }
-            assertEquals(0L, sim.peekLong("err_tlast_mismatch"), "tlast mismatch flagged (seed " + seed + ")");
+            finish(sim, s);
         }
+    }
+
+    /** No extra output beat after the last expected one, and no error flag raised. */
+    private static void finish(Simulation sim, Streams s) {
+        BeatChecker.assertDrained(sim, s.out(), 200);
+        for (String flag : new String[] {"err_tlast_mismatch", "err_k_overflow"}) {
+            if (sim.peekLong(flag) != 0) {
+                BeatChecker.fail(sim, s.out(), flag + " set");
+            }
+        }
+    }
+
+    /** An extreme per-channel scale: |m| = 2^31 - 1 or 1, k = 0, 31..34 or 62, either sign. */
+    private static DyadicScale extremeScale(Random rnd) {
+        long m = rnd.nextBoolean() ? (1L << 31) - 1 : 1 + rnd.nextInt(3);
+        int[] ks = {0, 31, 32, 33, 34, DyadicScale.MAX_K};
+        return new DyadicScale(rnd.nextBoolean() ? m : -m, ks[rnd.nextInt(ks.length)]);
     }
 
     /** Streams one GEMM, waits for every output beat and compares each tile with the golden model. */

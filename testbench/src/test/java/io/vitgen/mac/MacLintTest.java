@@ -3,14 +3,20 @@ package io.vitgen.mac;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.MacArray;
+import io.vitgen.sim.Lint;
 
-/** vitgen_mac_gemm (with its array, PEs and requantizer) lints clean over a matrix of shapes and widths. */
+/**
+ * vitgen_mac_gemm (with its array, PEs and requantizer) lints clean over a matrix of shapes and
+ * widths, and K limits from 1 to the 2^31 - 1 cap.
+ */
 class MacLintTest {
 
     private static final Path DIR = Path.of("target", "rtl", "mac-lint");
@@ -32,10 +38,17 @@ class MacLintTest {
             new MacArray.Shape(16, 16, 8, 8, 32, 8, true),
             new MacArray.Shape(5, 64, 8, 8, 48, 32, true),
         };
-        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(shapes[0])), DIR);
         StringBuilder problems = new StringBuilder();
+        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(shapes[0])), DIR);
         for (MacArray.Shape s : shapes) {
-            problems.append(Verilator.lint(files, "vitgen_mac_gemm", s.parameters()));
+            problems.append(Lint.run(files, "vitgen_mac_gemm", s.parameters()));
+        }
+        // K limits: 1 (ACC_W = A_W + W_W), a power of two, and the 2^31 - 1 cap
+        long[] kLimits = {1L, 64L, 1000L, MacArray.K_LIMIT_CAP};
+        for (long k : kLimits) {
+            Map<String, Long> p = new LinkedHashMap<>(shapes[1].parameters());
+            p.put("K_MAX", k);
+            problems.append(Lint.run(files, "vitgen_mac_gemm", p));
         }
         assertEquals("", problems.toString());
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.Requant;
+import io.vitgen.sim.Lint;
 
 /** The requantization unit lints clean over lanes 1..16 and input widths 8..48 (plus the cell's limits). */
 class RequantLintTest {
@@ -24,7 +25,7 @@ class RequantLintTest {
             {16, 48, 32}, {5, 2, 2}, {1, 64, 95}, {16, 8, 39}, {7, 33, 17},
         };
         for (int[] c : corners) {
-            problems.append(Verilator.lint(files, "vitgen_requant", Requant.parameters(c[0], c[1], c[2])));
+            problems.append(Lint.run(files, "vitgen_requant", Requant.parameters(c[0], c[1], c[2])));
         }
         assertEquals("", problems.toString());
     }
@@ -38,7 +39,7 @@ class RequantLintTest {
             {3, 8, 48, 80}, {2, 2, 2, 2}, {5, 64, 64, 96},
         };
         for (int[] c : corners) {
-            problems.append(Verilator.lint(files, "vitgen_requant_residual",
+            problems.append(Lint.run(files, "vitgen_requant_residual",
                     Requant.residualParameters(c[0], c[1], c[2], c[3])));
         }
         assertEquals("", problems.toString());

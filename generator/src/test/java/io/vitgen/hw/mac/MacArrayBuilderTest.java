@@ -34,6 +34,13 @@ class MacArrayBuilderTest {
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 8, 32, 33)).contains("output bits = 33"));
         assertEquals(33, new MacArray.Shape(4, 4, 8, 8, 32, 8).sumW());
         assertEquals(64, new MacArray.Shape(4, 4, 8, 8, 22, 8).maxK());
+        // K limit: K * 2^(A_W+W_W-2) <= 2^(ACC_W-1) - 1
+        assertEquals(127L, new MacArray.Shape(4, 4, 8, 8, 22, 8).kLimit());
+        assertEquals(1L, new MacArray.Shape(4, 4, 8, 8, 16, 8).kLimit());
+        assertEquals((1L << 21) - 1, new MacArray.Shape(4, 4, 4, 8, 32, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 8, 8, 47, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 8, 8, 48, 8).kLimit());
+        assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 4, 4, 48, 8).kLimit());
         assertTrue(message(() -> new MacArray.Shape(4, 5, 8, 8, 32, 8, true)).contains("cols = 5 must be even"));
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 4, 32, 8, true)).contains("8-bit activations and weights"));
         assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
@@ -72,13 +79,15 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
         MacArray.Shape s = MacArray.shape(config);
         assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
-                "PACK_INT8X2", 0L), s.parameters());
+                "PACK_INT8X2", 0L, "K_MAX", (1L << 21) - 1), s.parameters());
         ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
                 .findFirst().orElseThrow();
         assertTrue(gemm.synthesize());
         String text = Emitter.render(List.of(gemm)).get("vitgen_mac_gemm.v");
         assertTrue(text.contains("parameter integer ROWS  = 8,") && text.contains("parameter integer COLS  = 12,"),
                 "configured parameter defaults");
+        assertTrue(text.contains("parameter integer K_MAX = 2097151"), "K limit from ACC_W, A_W, W_W");
+        assertTrue(text.contains("output wire                  err_k_overflow"), "K-limit error port");
         List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
         assertTrue(modules.containsAll(List.of("vitgen_mac_pe", "vitgen_mac_array", "vitgen_requant",
                 "vitgen_requant_scale", "vitgen_axis_skid")), modules.toString());
