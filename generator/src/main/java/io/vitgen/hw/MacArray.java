@@ -98,7 +98,10 @@ public final class MacArray {
             return Math.max(accW, BIAS_BITS) + 1;
         }
 
-        /** Verilog parameters of {@code vitgen_mac_gemm}. */
+        /**
+         * Verilog parameters of {@code vitgen_mac_gemm}. The DSP packing is not one: it is printed
+         * into the emitted text ({@link #gemm(Shape)}), which then instantiates only the cell it uses.
+         */
         public Map<String, Long> parameters() {
             Map<String, Long> p = new LinkedHashMap<>();
             p.put("ROWS", (long) rows);
@@ -107,7 +110,6 @@ public final class MacArray {
             p.put("W_W", (long) wW);
             p.put("ACC_W", (long) accW);
             p.put("OUT_W", (long) outW);
-            p.put("PACK_INT8X2", packInt8x2 ? 1L : 0L);
             p.put("K_MAX", kLimit());
             return p;
         }
@@ -163,16 +165,15 @@ public final class MacArray {
                 .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0,
                         s.kLimit()))
                 .child(Requant.unit())
-                .child(array())
+                .child(array(s.packInt8x2()))
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
                         + s.outW() + " (INTOPS 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
                 .fact("DSP packing", (s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
                         + " multipliers)" : "none: one multiplier per MAC")
-                        + "; vitgen_mac_pe and vitgen_mac_pe_int8x2 are both emitted because PACK_INT8X2 is a"
-                        + " Verilog parameter selecting a generate branch (Verilator and Yosys need every"
-                        + " instantiated module's source; the unused one is not elaborated and costs nothing)")
+                        + " - a generation-time choice: only " + (s.packInt8x2() ? "vitgen_mac_pe_int8x2" : "vitgen_mac_pe")
+                        + " is instantiated and emitted")
                 .fact("K limit", "K_MAX = " + s.kLimit() + (s.kLimit() == K_LIMIT_CAP ? " (capped at 2^31 - 1)"
                         : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
                         + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
@@ -183,13 +184,15 @@ public final class MacArray {
                 .build();
     }
 
-    /** The generic grid {@code vitgen_mac_array} (sizes set per instance). */
-    public static ModuleSpec array() {
+    /**
+     * The grid {@code vitgen_mac_array} (sizes set per instance) built from {@code vitgen_mac_pe}
+     * cells, or from {@code vitgen_mac_pe_int8x2} pairs when {@code packInt8x2} (fixed in the text).
+     */
+    public static ModuleSpec array(boolean packInt8x2) {
         return ModuleSpec.builder("vitgen_mac_array")
                 .template("mac_array.v.vm")
-                .vars(new ArrayVars(4, 4, 8, 8, 32, 0))
-                .child(pe())
-                .child(peInt8x2())
+                .vars(new ArrayVars(4, 4, 8, 8, 32, packInt8x2 ? 1 : 0))
+                .child(packInt8x2 ? peInt8x2() : pe())
                 .summary("ROWS x COLS output-stationary systolic array with shadow-register drain")
                 .build();
     }

@@ -18,6 +18,7 @@ import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.gelu.IGeluUnit;
 import io.vitgen.hw.gelu.ShiftGeluUnit;
 import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.Simulation;
 import io.vitgen.sim.StreamSink;
 import io.vitgen.sim.StreamSource;
@@ -122,7 +123,7 @@ public final class GeluBenchmark {
             List<Beat> first = out.take();
             long firstOut = first.get(0).cycle() - start;
             long afterLast = firstOut - (beatsPerRow - 1);
-            check(variant, List.of(row), first, lanes, int8, xConst, k, scale);
+            check(sim, out, variant, List.of(row), first, lanes, int8, xConst, k, scale);
 
             // throughput: back-to-back rows
             List<long[]> rows = new ArrayList<>();
@@ -138,7 +139,7 @@ public final class GeluBenchmark {
             sim.runUntilSinksHave(beats, 10_000_000);
             double secs = (System.nanoTime() - t0) / 1e9;
             List<Beat> got = out.take();
-            check(variant, rows, got, lanes, int8, xConst, k, scale);
+            check(sim, out, variant, rows, got, lanes, int8, xConst, k, scale);
             // steady state: from the first beat of the second row to the last beat of the last row
             long from = got.get(beatsPerRow).cycle();
             long to = got.get(got.size() - 1).cycle();
@@ -152,7 +153,7 @@ public final class GeluBenchmark {
         }
     }
 
-    private static void check(String variant, List<long[]> rows, List<Beat> beats, int lanes, boolean int8,
+    private static void check(Simulation sim, StreamSink out, String variant, List<long[]> rows, List<Beat> beats, int lanes, boolean int8,
                               long xConst, PolyGelu.Constants k, DyadicScale scale) {
         List<long[]> expected = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
@@ -162,11 +163,7 @@ public final class GeluBenchmark {
             lengths.add(x.length);
         }
         int laneW = variant.equals("shiftgelu") ? ShiftGeluUnit.outputBits(int8) : IGeluUnit.outputBits(int8);
-        List<long[]> actual = GeluStreams.rows(beats, lanes, laneW, lengths);
-        for (int r = 0; r < rows.size(); r++) {
-            if (!java.util.Arrays.equals(expected.get(r), actual.get(r))) {
-                throw new AssertionError(variant + " lanes " + lanes + ": row " + r + " differs from the golden model");
-            }
-        }
+        List<long[]> actual = GeluStreams.rows(sim, out, beats, lanes, laneW, lengths);
+        BeatChecker.assertRows(sim, out, expected, actual);
     }
 }

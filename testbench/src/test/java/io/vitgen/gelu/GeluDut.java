@@ -21,6 +21,8 @@ import io.vitgen.sim.VerilatedModel;
  * junk in tuser on every beat but the first, which the unit must ignore (it samples the constants
  * with the first beat of a row only).
  *
+ * <p>The ShiftGELU wrapper also brings out {@code status_length_error}.
+ *
  * <p>tuser layouts: ShiftGELU {@code {k[5:0], m[31:0], x[6:0]}} (int16: {@code x} only); i-GELU
  * {@code {k, m, sel[3:0]}} where {@code sel} picks one of up to 16 constant sets {b, c, one} the
  * wrapper holds in a table (the 128 bits of b, c, one, m, k do not fit a 64-bit tuser).
@@ -57,7 +59,7 @@ final class GeluDut {
                 + "        .cfg_k         (s_axis_tuser[44:39]),\n"
                 : "        .cfg_x         (s_axis_tuser),\n";
         String wrapper = wrapper("tdut_shiftgelu", "vitgen_shiftgelu", lanes, outW, userW,
-                "        .MAX_ROW       (" + maxRow + ")", cfg, "");
+                "        .MAX_ROW       (" + maxRow + ")", cfg, "", true);
         return build(unit, name, "tdut_shiftgelu", wrapper);
     }
 
@@ -83,7 +85,7 @@ final class GeluDut {
         rom.append("        endcase\n    end\n\n");
         String cfg = "        .cfg_b         (cfg_b),\n        .cfg_c         (cfg_c),\n        .cfg_one       (cfg_one),\n"
                 + (int8 ? "        .cfg_m         (s_axis_tuser[35:4]),\n        .cfg_k         (s_axis_tuser[41:36]),\n" : "");
-        String wrapper = wrapper("tdut_igelu", "vitgen_igelu", lanes, outW, userW, null, cfg, rom.toString());
+        String wrapper = wrapper("tdut_igelu", "vitgen_igelu", lanes, outW, userW, null, cfg, rom.toString(), false);
         return build(unit, name + "-t" + Integer.toHexString(table.hashCode()), "tdut_igelu", wrapper);
     }
 
@@ -94,7 +96,7 @@ final class GeluDut {
     }
 
     private static String wrapper(String top, String unit, int lanes, int outW, int userW, String extraParam,
-                                  String cfg, String body) {
+                                  String cfg, String body, boolean status) {
         return "// Test wrapper: the run-time constants of " + unit + " come from s_axis_tuser.\n"
                 + "`timescale 1ns / 1ps\n`default_nettype none\n\n"
                 + "module " + top + " #(\n    parameter integer LANES = " + lanes + "\n) (\n"
@@ -110,7 +112,8 @@ final class GeluDut {
                 + "    output wire [LANES-1:0]       m_axis_tkeep,\n"
                 + "    output wire                   m_axis_tlast,\n"
                 + "    output wire                   m_axis_tvalid,\n"
-                + "    input  wire                   m_axis_tready\n);\n\n"
+                + "    input  wire                   m_axis_tready"
+                + (status ? ",\n    output wire                   status_length_error" : "") + "\n);\n\n"
                 + body
                 + "    " + unit + " #(\n        .LANES         (LANES)"
                 + (extraParam == null ? "" : ",\n" + extraParam) + "\n    ) u_dut (\n"
@@ -120,7 +123,8 @@ final class GeluDut {
                 + "        .s_axis_tlast  (s_axis_tlast),\n        .s_axis_tvalid (s_axis_tvalid),\n"
                 + "        .s_axis_tready (s_axis_tready),\n        .m_axis_tdata  (m_axis_tdata),\n"
                 + "        .m_axis_tkeep  (m_axis_tkeep),\n        .m_axis_tlast  (m_axis_tlast),\n"
-                + "        .m_axis_tvalid (m_axis_tvalid),\n        .m_axis_tready (m_axis_tready)\n    );\n\n"
+                + "        .m_axis_tvalid (m_axis_tvalid),\n        .m_axis_tready (m_axis_tready)"
+                + (status ? ",\n        .status_length_error (status_length_error)" : "") + "\n    );\n\n"
                 + "endmodule\n\n`default_nettype wire\n";
     }
 

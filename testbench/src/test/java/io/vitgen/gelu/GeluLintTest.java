@@ -3,12 +3,9 @@ package io.vitgen.gelu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +15,7 @@ import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.gelu.GeluShiftExp;
 import io.vitgen.hw.gelu.IGeluUnit;
 import io.vitgen.hw.gelu.ShiftGeluUnit;
+import io.vitgen.sim.Lint;
 
 /**
  * {@code verilator --lint-only -Wall} prints nothing for the GELU units at corner parameters:
@@ -41,18 +39,18 @@ class GeluLintTest {
                 if (lanes > maxRow && maxRow > 7) {
                     continue;
                 }
-                problems.append(lint(files, "vitgen_shiftgelu", Map.of("LANES", lanes, "MAX_ROW", maxRow)));
+                problems.append(Lint.run(files, "vitgen_shiftgelu", Map.of("LANES", lanes, "MAX_ROW", maxRow)));
             }
         }
         // wide units cost seconds per lint: 16 lanes at the extreme rows, 64 lanes once
-        problems.append(lint(files, "vitgen_shiftgelu", Map.of("LANES", 16, "MAX_ROW", 1)));
-        problems.append(lint(files, "vitgen_shiftgelu", Map.of("LANES", 16, "MAX_ROW", 8192)));
+        problems.append(Lint.run(files, "vitgen_shiftgelu", Map.of("LANES", 16, "MAX_ROW", 1)));
+        problems.append(Lint.run(files, "vitgen_shiftgelu", Map.of("LANES", 16, "MAX_ROW", 8192)));
         if (int8) {
-            problems.append(lint(files, "vitgen_shiftgelu", Map.of("LANES", 64, "MAX_ROW", 8192)));
+            problems.append(Lint.run(files, "vitgen_shiftgelu", Map.of("LANES", 64, "MAX_ROW", 8192)));
         }
         // the builder's own defaults (header text and parameters) at two corners
-        problems.append(lint(emit(ShiftGeluUnit.spec(1, 1, int8), "shiftgelu-1-1"), "vitgen_shiftgelu", Map.of()));
-        problems.append(lint(emit(ShiftGeluUnit.spec(16, 8192, int8), "shiftgelu-16-8192"), "vitgen_shiftgelu",
+        problems.append(Lint.run(emit(ShiftGeluUnit.spec(1, 1, int8), "shiftgelu-1-1"), "vitgen_shiftgelu", Map.of()));
+        problems.append(Lint.run(emit(ShiftGeluUnit.spec(16, 8192, int8), "shiftgelu-16-8192"), "vitgen_shiftgelu",
                 Map.of()));
         assertEquals("", problems.toString());
     }
@@ -63,7 +61,7 @@ class GeluLintTest {
         List<Path> files = emit(IGeluUnit.spec(4, int8), "igelu" + (int8 ? "-int8" : "-raw"));
         StringBuilder problems = new StringBuilder();
         for (int lanes : new int[] {1, 2, 3, 4, 8, 16, 64}) {
-            problems.append(lint(files, "vitgen_igelu", Map.of("LANES", lanes)));
+            problems.append(Lint.run(files, "vitgen_igelu", Map.of("LANES", lanes)));
         }
         assertEquals("", problems.toString());
     }
@@ -72,33 +70,10 @@ class GeluLintTest {
     @ValueSource(ints = {1, 8, 200})
     void shiftExpCellLintsClean(int tagW) throws Exception {
         List<Path> files = emit(GeluShiftExp.spec(), "gelu-shiftexp");
-        assertEquals("", lint(files, "vitgen_gelu_shiftexp", Map.of("TAG_W", tagW)));
+        assertEquals("", Lint.run(files, "vitgen_gelu_shiftexp", Map.of("TAG_W", tagW)));
     }
 
     private static List<Path> emit(ModuleSpec spec, String name) {
         return Emitter.writeModules(List.of(spec), Path.of("target", "lint-rtl", name));
-    }
-
-    /** Lint output for one top and parameter set, prefixed with what was linted; empty when clean. */
-    static String lint(List<Path> files, String top, Map<String, ?> params) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "--top-module", top));
-        params.forEach((k, v) -> cmd.add("-G" + k + "=" + v));
-        files.forEach(f -> cmd.add(f.toString()));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run verilator (" + e.getMessage() + "); install it with "
-                    + "apt-get install -y verilator - the lint tests need it and do not skip", e);
-        }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("verilator lint of " + top + " " + params + " timed out");
-        }
-        if (p.exitValue() != 0 && text.isEmpty()) {
-            text = "verilator exited with " + p.exitValue();
-        }
-        return text.isEmpty() ? "" : "== " + top + " " + params + "\n" + text + "\n";
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
+import io.vitgen.sim.Simulation;
+import io.vitgen.sim.StreamSink;
 
 /** Rows to beats and back for the GELU co-simulations, with the tkeep/tlast contract checked. */
 final class GeluStreams {
@@ -35,9 +38,11 @@ final class GeluStreams {
     /**
      * Reassembles output beats into rows, checking that every beat but a row's last has all lanes
      * kept and that the last keeps the low {@code (length - 1) % lanes + 1} lanes of the expected
-     * row length. Returns the rows (signed lane values).
+     * row length. Returns the rows (signed lane values). A violation fails through
+     * {@link BeatChecker#fail} (seed, replay file and waveform in the report).
      */
-    static List<long[]> rows(List<Beat> beats, int lanes, int laneWidth, List<Integer> lengths) {
+    static List<long[]> rows(Simulation sim, StreamSink sink, List<Beat> beats, int lanes, int laneWidth,
+                             List<Integer> lengths) {
         List<long[]> rows = new ArrayList<>();
         int beat = 0;
         for (int r = 0; r < lengths.size() && beat < beats.size(); r++) {
@@ -50,7 +55,7 @@ final class GeluStreams {
                 long keep = n == 64 ? -1L : (1L << n) - 1;
                 boolean last = got + n == len;
                 if (b.keep() != keep || b.last() != last) {
-                    throw new AssertionError("row " + r + " beat " + (got / lanes) + " (cycle " + b.cycle()
+                    BeatChecker.fail(sim, sink, "row " + r + " beat " + (got / lanes) + " (cycle " + b.cycle()
                             + "): expected tkeep 0x" + Long.toHexString(keep) + " tlast " + last + ", got tkeep 0x"
                             + Long.toHexString(b.keep()) + " tlast " + b.last());
                 }
@@ -62,7 +67,7 @@ final class GeluStreams {
             rows.add(got == len ? row : java.util.Arrays.copyOf(row, got));
         }
         if (beat != beats.size()) {
-            throw new AssertionError((beats.size() - beat) + " output beats beyond the expected rows");
+            BeatChecker.fail(sim, sink, (beats.size() - beat) + " output beats beyond the expected rows");
         }
         return rows;
     }

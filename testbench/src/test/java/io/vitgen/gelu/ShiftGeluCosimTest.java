@@ -1,15 +1,16 @@
 package io.vitgen.gelu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.vitgen.golden.DyadicScale;
 import io.vitgen.golden.ShiftGelu;
-import io.vitgen.sim.Beat;
 import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.SimOptions;
 import io.vitgen.sim.Simulation;
@@ -23,7 +24,9 @@ import io.vitgen.sim.VerilatedModel;
  * (-128/127), rows of one element, all-negative rows (negative row maxima, saturated e_m), every X
  * in 1..127, random requantization m/k, junk in the lanes outside tkeep and in the constants of
  * every beat but a row's first, under four stall patterns (full speed back-to-back, random on both
- * sides, heavy output back-pressure, starved input). Seed: -Dvitgen.seed=N.
+ * sides, heavy output back-pressure, starved input); 16 lanes with rows of 8192 and 1 elements;
+ * rows longer than MAX_ROW cut at MAX_ROW with status_length_error set (low in every other run);
+ * no beat after the last expected one. Seed: -Dvitgen.seed=N.
  */
 class ShiftGeluCosimTest {
 
@@ -35,49 +38,123 @@ class ShiftGeluCosimTest {
     @CsvSource({"4, 3072, true", "1, 96, false", "3, 200, false"})
     void everyElementMatchesTheGoldenModel(int lanes, int maxRow, boolean int8) {
         VerilatedModel model = GeluDut.shiftGelu(lanes, maxRow, int8);
-        long seed = Long.getLong("vitgen.seed", 0x6E1L * 1000 + lanes * 31L + maxRow + (int8 ? 7 : 0));
+        long seed = GeluCosim.seed("vitgen_shiftgelu LANES=" + lanes + " MAX_ROW=" + maxRow + " int8=" + int8,
+                0x6E1L * 1000 + lanes * 31L + maxRow + (int8 ? 7 : 0));
         Random rnd = new Random(seed);
         List<Row> rows = workload(rnd, maxRow, int8);
         assertCovers(rows);
-        // Stall patterns (valid, ready per mille): back-to-back, random, back-pressure, starved.
-        int[][] phases = {{1000, 1000}, {650, 550}, {1000, 150}, {250, 1000}};
         SimOptions options = lanes == 1 ? SimOptions.randomInitialState() : SimOptions.defaults();
         try (Simulation sim = model.open(seed, options)) {
             StreamSource in = sim.source("s_axis", 1000);
             StreamSink out = sim.sink("m_axis", 1000);
             sim.reset(5);
-            int chunk = (rows.size() + phases.length - 1) / phases.length;
-            for (int p = 0; p < phases.length; p++) {
-                List<Row> part = rows.subList(Math.min(rows.size(), p * chunk), Math.min(rows.size(), (p + 1) * chunk));
-                in.setValidPermille(phases[p][0]);
-                out.setReadyPermille(phases[p][1]);
-                runChunk(sim, in, out, part, lanes, int8, rnd);
-            }
+            GeluCosim.runPhases(sim, in, out, cases(rows, maxRow, int8), shape(lanes, int8), GeluCosim.PHASES, rnd);
+            assertStatus(sim, out, 0, "after rows no longer than MAX_ROW");
         }
     }
 
-    private static void runChunk(Simulation sim, StreamSource in, StreamSink out, List<Row> rows, int lanes,
-                                 boolean int8, Random rnd) {
-        List<long[]> expected = new ArrayList<>();
-        List<Integer> lengths = new ArrayList<>();
-        int beats = 0;
+    /**
+     * 16 lanes at MAX_ROW = 8192 (512 beats per bank): a full-length row, a row of one element, a
+     * few DeiT widths and random rows, then a row of 8192 + 100 elements that is cut at a beat
+     * boundary (its first 8192 elements come out, the 7 beats after are dropped) and sets the flag.
+     */
+    @Test
+    void sixteenLanesAndTheLongestRow() {
+        int lanes = 16;
+        int maxRow = 8192;
+        VerilatedModel model = GeluDut.shiftGelu(lanes, maxRow, true);
+        long seed = GeluCosim.seed("vitgen_shiftgelu LANES=16 MAX_ROW=8192 int8=true", 0x6E1L * 1000 + 16 * 31L + 8192);
+        Random rnd = new Random(seed);
+        List<Row> rows = new ArrayList<>();
+        rows.add(row(randomRow(rnd, maxRow), randomX(rnd), rnd));
+        rows.add(row(new long[] {-128}, 127, rnd));
+        rows.add(row(new long[] {127}, 1, rnd));
+        rows.add(row(fullScaleRow(rnd, maxRow), randomX(rnd), rnd));
+        for (int len : new int[] {768, 3072, 17, 15, 16}) {
+            rows.add(row(smallRow(rnd, len), randomX(rnd), rnd));
+        }
+        rows.add(row(constantRow(maxRow, -128), 64, rnd));
+        for (int i = 0; i < 4; i++) {
+            rows.add(row(randomRow(rnd, 1 + rnd.nextInt(maxRow)), randomX(rnd), rnd));
+        }
+        rows.add(row(new long[] {5}, 20, rnd));
+        try (Simulation sim = model.open(seed)) {
+            StreamSource in = sim.source("s_axis", 1000);
+            StreamSink out = sim.sink("m_axis", 1000);
+            sim.reset(5);
+            GeluCosim.runPhases(sim, in, out, cases(rows, maxRow, true), shape(lanes, true),
+                    new int[][] {{1000, 1000}, {700, 600}}, rnd);
+            assertStatus(sim, out, 0, "after rows no longer than MAX_ROW");
+            List<Row> tail = List.of(row(randomRow(rnd, maxRow + 100), randomX(rnd), rnd),
+                    row(randomRow(rnd, 40), randomX(rnd), rnd));
+            GeluCosim.runPhases(sim, in, out, cases(tail, maxRow, true), shape(lanes, true),
+                    new int[][] {{1000, 1000}}, rnd);
+            assertStatus(sim, out, 1, "after a row of MAX_ROW + 100 elements");
+        }
+    }
+
+    /**
+     * Rows longer than MAX_ROW = 200 at 3 lanes (67 beats per bank, 2 lanes of the last): 201
+     * elements (the last beat keeps one lane too many), 202, 250 and 700 elements (the cut falls
+     * inside a beat, the rest up to tlast is dropped), between rows that fit, under stalls. Each
+     * comes out as its first 200 elements; status_length_error is low before the first and stays
+     * high after it, and the rows after each cut are exact.
+     */
+    @Test
+    void rowsLongerThanMaxRowAreCutAndFlagged() {
+        int lanes = 3;
+        int maxRow = 200;
+        VerilatedModel model = GeluDut.shiftGelu(lanes, maxRow, false);
+        long seed = GeluCosim.seed("vitgen_shiftgelu overlong rows LANES=3 MAX_ROW=200", 0x6E1L * 1000 + 0x10E);
+        Random rnd = new Random(seed);
+        List<Row> fit = List.of(row(randomRow(rnd, 200), 30, rnd), row(randomRow(rnd, 199), 30, rnd),
+                row(new long[] {-7}, 30, rnd));
+        List<Row> mixed = new ArrayList<>();
+        for (int len : new int[] {201, 202, 250, 700, 203, 400}) {
+            mixed.add(row(randomRow(rnd, len), randomX(rnd), rnd));
+            mixed.add(row(randomRow(rnd, 1 + rnd.nextInt(maxRow)), randomX(rnd), rnd));
+        }
+        mixed.add(row(constantRow(260, 127), 127, rnd));
+        mixed.add(row(new long[] {-128}, 1, rnd));
+        try (Simulation sim = model.open(seed)) {
+            StreamSource in = sim.source("s_axis", 1000);
+            StreamSink out = sim.sink("m_axis", 1000);
+            sim.reset(5);
+            GeluCosim.runPhases(sim, in, out, cases(fit, maxRow, false), shape(lanes, false),
+                    new int[][] {{1000, 1000}}, rnd);
+            assertStatus(sim, out, 0, "after rows of at most MAX_ROW elements");
+            GeluCosim.runPhases(sim, in, out, cases(mixed, maxRow, false), shape(lanes, false), GeluCosim.PHASES, rnd);
+            assertStatus(sim, out, 1, "after rows longer than MAX_ROW");
+        }
+    }
+
+    private static GeluCosim.Shape shape(int lanes, boolean int8) {
+        return new GeluCosim.Shape(lanes, int8 ? 8 : 16, int8 ? 45 : 7);
+    }
+
+    /**
+     * The cases of {@code rows}: the golden output of each row's first min(length, maxRow)
+     * elements, as the unit cuts a longer row there.
+     */
+    static List<GeluCosim.Case> cases(List<Row> rows, int maxRow, boolean int8) {
+        List<GeluCosim.Case> cases = new ArrayList<>();
         for (Row r : rows) {
-            long[] y = ShiftGelu.apply(r.x(), r.xConst());
+            long[] kept = r.x().length > maxRow ? Arrays.copyOf(r.x(), maxRow) : r.x();
+            long[] y = ShiftGelu.apply(kept, r.xConst());
             if (int8) {
                 y = r.scale().apply(y, 8);
             }
-            expected.add(y);
-            lengths.add(r.x().length);
             long user = GeluDut.shiftUser(r.xConst(), int8 ? r.scale().m() : 0, int8 ? r.scale().k() : 0, int8);
-            List<Beat> rowBeats = GeluStreams.rowBeats(r.x(), lanes, user, int8 ? 45 : 7, true, rnd);
-            in.pushAll(rowBeats);
-            beats += rowBeats.size();
+            cases.add(new GeluCosim.Case(r.x(), user, y));
         }
-        sim.runUntilSinksHave(beats, 200L * beats + 10_000);
-        List<long[]> actual = GeluStreams.rows(out.take(), lanes, int8 ? 8 : 16, lengths);
-        BeatChecker.assertRows(sim, out, expected, actual);
-        System.out.printf("  %d rows, %d elements, %d beats compared; cycle %d%n", rows.size(),
-                lengths.stream().mapToInt(Integer::intValue).sum(), beats, sim.cycle());
+        return cases;
+    }
+
+    private static void assertStatus(Simulation sim, StreamSink out, long expected, String when) {
+        long got = sim.peekLong("status_length_error");
+        if (got != expected) {
+            BeatChecker.fail(sim, out, "status_length_error = " + got + " " + when + ", expected " + expected);
+        }
     }
 
     /**

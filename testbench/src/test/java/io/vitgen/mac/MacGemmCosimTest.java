@@ -240,8 +240,18 @@ class MacGemmCosimTest {
         }
     }
 
+    /**
+     * The engine's files for a DSP packing (a generation-time choice: packed and plain engines are
+     * different texts, so each has its own directory); sizes and widths are parameters.
+     */
+    static List<Path> emit(Path dir, boolean packInt8x2) {
+        MacArray.Shape base = new MacArray.Shape(4, 4, 8, 8, 32, 8, packInt8x2);
+        return Emitter.writeModules(List.of(MacArray.gemm(base)),
+                packInt8x2 ? dir.resolveSibling(dir.getFileName() + "-int8x2") : dir);
+    }
+
     static VerilatedModel build(MacArray.Shape shape) {
-        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(new MacArray.Shape(4, 4, 8, 8, 32, 8))), DIR);
+        List<Path> files = emit(DIR, shape.packInt8x2());
         Map<String, String> params = new HashMap<>();
         shape.parameters().forEach((k, v) -> params.put(k, Long.toString(v)));
         return VerilatedModel.build(files, "vitgen_mac_gemm", params);

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.vitgen.emit.Emitter;
 import io.vitgen.hw.MacArray;
 import io.vitgen.sim.Lint;
 
@@ -39,9 +38,9 @@ class MacLintTest {
             new MacArray.Shape(5, 64, 8, 8, 48, 32, true),
         };
         StringBuilder problems = new StringBuilder();
-        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(shapes[0])), DIR);
+        List<Path> files = MacGemmCosimTest.emit(DIR, false);
         for (MacArray.Shape s : shapes) {
-            problems.append(Lint.run(files, "vitgen_mac_gemm", s.parameters()));
+            problems.append(Lint.run(MacGemmCosimTest.emit(DIR, s.packInt8x2()), "vitgen_mac_gemm", s.parameters()));
         }
         // K limits: 1 (ACC_W = A_W + W_W), a power of two, and the 2^31 - 1 cap
         long[] kLimits = {1L, 64L, 1000L, MacArray.K_LIMIT_CAP};

@@ -27,8 +27,9 @@ public final class MacResources {
             throw new IllegalStateException("yosys is not on the PATH");
         }
         Path dir = Path.of("target", "rtl", "mac-synth");
-        List<Path> files = Emitter.writeModules(List.of(MacArray.gemm(new MacArray.Shape(4, 4, 8, 8, 32, 8)),
-                Requant.unit()), dir);
+        List<Path> plain = MacGemmCosimTest.emit(dir, false);
+        List<Path> packed = MacGemmCosimTest.emit(dir, true);
+        List<Path> files = Emitter.writeModules(List.of(Requant.unit()), dir);
         System.out.println("| module | parameters | LUT | FF | DSP48E2 | CARRY | time |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
         for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 4, 4, 32, 0},
@@ -36,10 +37,12 @@ public final class MacResources {
             MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1);
             Map<String, Long> p = shape.parameters();
             p.remove("OUT_W");
-            report(files, "vitgen_mac_array", p);
+            p.remove("K_MAX");
+            report(shape.packInt8x2() ? packed : plain, "vitgen_mac_array", p);
         }
         for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 1}}) {
-            report(files, "vitgen_mac_gemm", new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1).parameters());
+            MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1);
+            report(shape.packInt8x2() ? packed : plain, "vitgen_mac_gemm", shape.parameters());
         }
         report(files, "vitgen_requant", Requant.parameters(1, 33, 8));
         report(files, "vitgen_requant", Requant.parameters(16, 33, 8));

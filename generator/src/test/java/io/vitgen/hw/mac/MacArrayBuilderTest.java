@@ -1,6 +1,7 @@
 package io.vitgen.hw.mac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,9 +70,13 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.dsp.packing=int8x2").set("mac.cols=6").load();
         MacArray.Shape s = MacArray.shape(config);
         assertTrue(s.packInt8x2());
-        assertEquals(1L, s.parameters().get("PACK_INT8X2"));
-        String text = Emitter.render(List.of(MacArray.gemm(config))).get("vitgen_mac_gemm.v");
-        assertTrue(text.contains("parameter integer PACK_INT8X2 = 1"), "packing is the configured default");
+        assertFalse(s.parameters().containsKey("PACK_INT8X2"), "packing is fixed in the text, not a parameter");
+        ModuleSpec gemm = MacArray.gemm(config);
+        String text = Emitter.render(List.of(gemm)).get("vitgen_mac_array.v");
+        assertTrue(text.contains("localparam integer PACK_INT8X2 = 1;"), "packing printed at generation time");
+        assertTrue(text.contains("vitgen_mac_pe_int8x2 #(") && !text.contains("vitgen_mac_pe #("), "only the pair cell");
+        List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
+        assertTrue(modules.contains("vitgen_mac_pe_int8x2") && !modules.contains("vitgen_mac_pe"), modules.toString());
     }
 
     @Test
@@ -79,7 +84,7 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
         MacArray.Shape s = MacArray.shape(config);
         assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
-                "PACK_INT8X2", 0L, "K_MAX", (1L << 21) - 1), s.parameters());
+                "K_MAX", (1L << 21) - 1), s.parameters());
         ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
                 .findFirst().orElseThrow();
         assertTrue(gemm.synthesize());
@@ -91,5 +96,9 @@ class MacArrayBuilderTest {
         List<String> modules = gemm.flatten().stream().map(ModuleSpec::name).toList();
         assertTrue(modules.containsAll(List.of("vitgen_mac_pe", "vitgen_mac_array", "vitgen_requant",
                 "vitgen_requant_scale", "vitgen_axis_skid")), modules.toString());
+        assertFalse(modules.contains("vitgen_mac_pe_int8x2"), "mac.dsp.packing=none emits no pair cell: " + modules);
+        String array = Emitter.render(List.of(gemm)).get("vitgen_mac_array.v");
+        assertTrue(array.contains("localparam integer PACK_INT8X2 = 0;") && !array.contains("vitgen_mac_pe_int8x2 #("),
+                "only the single cell is instantiated");
     }
 }

@@ -1,0 +1,81 @@
+package io.vitgen.gelu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
+import io.vitgen.sim.Simulation;
+import io.vitgen.sim.StreamSink;
+import io.vitgen.sim.StreamSource;
+
+/**
+ * The co-simulation loop both GELU units share: rows pushed in chunks, one chunk per stall
+ * pattern, every output element compared with the golden rows, and no beat after the last.
+ */
+final class GeluCosim {
+
+    /** Stall patterns (valid, ready per mille): back-to-back, random, back-pressure, starved input. */
+    static final int[][] PHASES = {{1000, 1000}, {650, 550}, {1000, 150}, {250, 1000}};
+    /** Idle cycles after the last expected beat in which no further beat may appear. */
+    static final long DRAIN_CYCLES = 400;
+
+    /**
+     * One input row: its elements, its tuser (run-time constants) and the golden output, which is
+     * shorter than the input when the unit cuts the row.
+     */
+    record Case(long[] x, long user, long[] expected) {
+    }
+
+    /** Lanes per beat, output lane width and tuser width of the unit under test. */
+    record Shape(int lanes, int outW, int userBits) {
+    }
+
+    private GeluCosim() {
+    }
+
+    /** The seed of a co-simulation: -Dvitgen.seed or the default; printed before anything runs. */
+    static long seed(String what, long defaultSeed) {
+        long seed = Long.getLong("vitgen.seed", defaultSeed);
+        System.out.printf("%s: seed %d (replay with -Dvitgen.seed=%d)%n", what, seed, seed);
+        return seed;
+    }
+
+    /**
+     * Runs {@code cases} split evenly over {@code phases}, compares every chunk with its golden
+     * rows, then checks that nothing more comes out.
+     */
+    static void runPhases(Simulation sim, StreamSource in, StreamSink out, List<Case> cases, Shape shape,
+                          int[][] phases, Random rnd) {
+        int chunk = (cases.size() + phases.length - 1) / phases.length;
+        for (int p = 0; p < phases.length; p++) {
+            List<Case> part = cases.subList(Math.min(cases.size(), p * chunk), Math.min(cases.size(), (p + 1) * chunk));
+            in.setValidPermille(phases[p][0]);
+            out.setReadyPermille(phases[p][1]);
+            runChunk(sim, in, out, part, shape, rnd);
+        }
+        BeatChecker.assertDrained(sim, out, DRAIN_CYCLES);
+    }
+
+    /** Pushes the rows (junk in the lanes outside tkeep and in tuser after a row's first beat). */
+    static void runChunk(Simulation sim, StreamSource in, StreamSink out, List<Case> cases, Shape shape, Random rnd) {
+        List<long[]> expected = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
+        int inBeats = 0;
+        int outBeats = 0;
+        for (Case c : cases) {
+            expected.add(c.expected());
+            lengths.add(c.expected().length);
+            List<Beat> b = GeluStreams.rowBeats(c.x(), shape.lanes(), c.user(), shape.userBits(), true, rnd);
+            in.pushAll(b);
+            inBeats += b.size();
+            outBeats += GeluStreams.beatCount(c.expected().length, shape.lanes());
+        }
+        sim.runUntilSinksHave(outBeats, 200L * inBeats + 10_000);
+        List<long[]> actual = GeluStreams.rows(sim, out, out.take(), shape.lanes(), shape.outW(), lengths);
+        BeatChecker.assertRows(sim, out, expected, actual);
+        System.out.printf("  %d rows, %d elements in, %d beats out compared; cycle %d%n", cases.size(),
+                cases.stream().mapToInt(c -> c.x().length).sum(), outBeats, sim.cycle());
+    }
+}
