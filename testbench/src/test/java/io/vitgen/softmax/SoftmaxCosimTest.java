@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vitgen.hw.softmax.SoftmaxUnit;
 import io.vitgen.sim.Beat;
+import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.SimOptions;
 import io.vitgen.sim.Simulation;
 import io.vitgen.sim.StreamSink;
@@ -34,6 +35,9 @@ class SoftmaxCosimTest {
     /** Runs the whole plan on one build; returns the simulation's cycle count. */
     private static void runPlan(SoftmaxUnit.Params p, String name, long seed, int mixedRows) {
         System.out.println("softmax co-simulation " + name + " " + p + ", seed " + seed);
+        if (p.maxRow() < 256) {
+            throw new IllegalArgumentException("the plan sends rows of all 256 int8 values: MAX_ROW >= 256");
+        }
         Random rnd = new Random(seed);
         VerilatedModel model = SoftmaxHarness.build(p, name);
         List<Row> everyX = SoftmaxRows.everyX(rnd);
@@ -62,6 +66,7 @@ class SoftmaxCosimTest {
             SoftmaxHarness.sendAndCheck(sim, in, out, p, everyX, rnd, false);
             SoftmaxHarness.sendAndCheck(sim, in, out, p, mixed, rnd, false);
             checkLatencyAndThroughput(sim, in, out, p, rnd);
+            SoftmaxHarness.finish(sim, out, false);
             System.out.println("softmax co-simulation " + name + ": " + (everyX.size() + mixed.size())
                     + " rows, " + sim.cycle() + " cycles");
         }
@@ -86,8 +91,11 @@ class SoftmaxCosimTest {
             SoftmaxHarness.check(sim, out, List.of(row), List.of(SoftmaxHarness.expected(row, p)),
                     out.takeRows(p.laneOutBits(), false));
             long lastIn = start + beats.size() - 1;
-            assertEquals(SoftmaxUnit.latency(p, beats.size()), got.get(0).cycle() - lastIn,
-                    "latency of a lone row of " + len + " elements, seed " + sim.seed());
+            long latency = got.get(0).cycle() - lastIn;
+            if (latency != SoftmaxUnit.latency(p, beats.size())) {
+                BeatChecker.fail(sim, out, "latency of a lone row of " + len + " elements is " + latency
+                        + " cycles, documented " + SoftmaxUnit.latency(p, beats.size()));
+            }
         }
         for (int len : new int[] {Math.min(197, p.maxRow()), p.maxRow()}) {
             if ((len + p.lanes() - 1) / p.lanes() < p.minFullRateBeats()) {
@@ -105,8 +113,11 @@ class SoftmaxCosimTest {
             List<Beat> got = new ArrayList<>(out.beats());
             List<long[]> want = rows.stream().map(r -> SoftmaxHarness.expected(r, p)).toList();
             SoftmaxHarness.check(sim, out, rows, want, out.takeRows(p.laneOutBits(), false));
-            assertEquals(total - 1, got.get(got.size() - 1).cycle() - got.get(0).cycle(),
-                    "12 back-to-back rows of " + len + " elements leave one beat per cycle, seed " + sim.seed());
+            long span = got.get(got.size() - 1).cycle() - got.get(0).cycle();
+            if (span != total - 1) {
+                BeatChecker.fail(sim, out, "12 back-to-back rows of " + len + " elements (" + total
+                        + " beats) left over " + (span + 1) + " cycles, not one beat per cycle");
+            }
         }
     }
 
@@ -136,25 +147,69 @@ class SoftmaxCosimTest {
         runPlan(new SoftmaxUnit.Params(1, 300, true, 16), "l1-log2", seed(0x50F7_1001L), 140);
     }
 
-    /** A row longer than MAX_ROW is cut after ceil(MAX_ROW / LANES) beats; the rest is a new row. */
+    /** 16 lanes, 8-bit linear output, a bank of three iterative dividers (rows of 13 beats). */
+    @Test
+    void sixteenLanesLinear8ThreeDividers() {
+        runPlan(new SoftmaxUnit.Params(16, 512, false, 8, false, 3), "l16-lin8-bank3", seed(0x50F7_0016L), 40);
+    }
+
+    @Test
+    void twoLanesLog2() {
+        runPlan(new SoftmaxUnit.Params(2, 259, true, 16), "l2-log2", seed(0x50F7_1002L), 60);
+    }
+
+    /** MAX_ROW = 4096: lone rows of 1 and 4096 elements, 12 back-to-back 4096-element rows. */
+    @Test
+    void maxRow4096() {
+        runPlan(new SoftmaxUnit.Params(8, 4096, false, 16), "l8-lin16-r4096", seed(0x50F7_4096L), 12);
+    }
+
+    /**
+     * A row longer than MAX_ROW is cut after ceil(MAX_ROW / LANES) beats; the rest is a new row.
+     * status_row_cut is low before, rises with the beat that cuts the row, stays high through a
+     * normal row and is cleared by reset.
+     */
     @Test
     void overlongRowIsCut() {
         SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16);
         long seed = seed(0x50F7_CCC1L);
+        System.out.println("softmax co-simulation overlong row " + p + ", seed " + seed);
         Random rnd = new Random(seed);
         VerilatedModel model = SoftmaxHarness.build(p, "l4-lin16-iter");
+        Row normal = SoftmaxRows.uniform(rnd, 1024, 17);
         Row longRow = SoftmaxRows.uniform(rnd, 1024 + 6, 9);
         Row head = new Row(java.util.Arrays.copyOf(longRow.x(), 1024), 9, "cut head");
         Row tail = new Row(java.util.Arrays.copyOfRange(longRow.x(), 1024, 1030), 9, "cut tail");
+        Row after = SoftmaxRows.uniform(rnd, 197, 40);
         try (Simulation sim = model.open(seed)) {
             StreamSource in = sim.source("s_axis", 700);
             StreamSink out = sim.sink("m_axis", 600);
             sim.reset(3);
-            in.pushAll(SoftmaxHarness.beats(longRow, p.lanes()));
+            // a row of exactly MAX_ROW elements is not cut
+            in.pushAll(SoftmaxHarness.beats(normal, p.lanes()));
+            sim.runUntilSinksHave(256, 100_000);
+            SoftmaxHarness.check(sim, out, List.of(normal), List.of(SoftmaxHarness.expected(normal, p)),
+                    out.takeRows(p.laneOutBits(), false));
+            SoftmaxHarness.assertRowCut(sim, out, false);
+            // the first MAX_BEATS - 1 beats of the long row: nothing cut yet
+            List<Beat> longBeats = SoftmaxHarness.beats(longRow, p.lanes());
+            in.pushAll(longBeats.subList(0, 255));
+            sim.run(2_000);
+            SoftmaxHarness.assertRowCut(sim, out, false);
+            in.pushAll(longBeats.subList(255, longBeats.size()));
             sim.runUntilSinksHave(258, 100_000);
             SoftmaxHarness.check(sim, out, List.of(head, tail),
                     List.of(SoftmaxHarness.expected(head, p), SoftmaxHarness.expected(tail, p)),
                     out.takeRows(p.laneOutBits(), false));
+            SoftmaxHarness.assertRowCut(sim, out, true);
+            // sticky: a normal row afterwards is processed correctly and does not clear it
+            in.pushAll(SoftmaxHarness.beats(after, p.lanes()));
+            sim.runUntilSinksHave(50, 100_000);
+            SoftmaxHarness.check(sim, out, List.of(after), List.of(SoftmaxHarness.expected(after, p)),
+                    out.takeRows(p.laneOutBits(), false));
+            SoftmaxHarness.finish(sim, out, true);
+            sim.reset(3);
+            SoftmaxHarness.assertRowCut(sim, out, false);
         }
     }
 }

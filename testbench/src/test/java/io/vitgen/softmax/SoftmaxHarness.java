@@ -81,7 +81,8 @@ final class SoftmaxHarness {
                     output wire [LANES-1:0] m_axis_tkeep,
                     output wire m_axis_tvalid,
                     input  wire m_axis_tready,
-                    output wire m_axis_tlast
+                    output wire m_axis_tlast,
+                    output wire status_row_cut
                 );
                     vitgen_softmax #(
                         .LANES(LANES), .MAX_ROW(MAX_ROW), .OUT_MODE(OUT_MODE), .OUT_BITS(OUT_BITS),
@@ -91,7 +92,8 @@ final class SoftmaxHarness {
                         .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep), .s_axis_tvalid(s_axis_tvalid),
                         .s_axis_tready(s_axis_tready), .s_axis_tlast(s_axis_tlast),
                         .m_axis_tdata(m_axis_tdata), .m_axis_tkeep(m_axis_tkeep), .m_axis_tvalid(m_axis_tvalid),
-                        .m_axis_tready(m_axis_tready), .m_axis_tlast(m_axis_tlast)
+                        .m_axis_tready(m_axis_tready), .m_axis_tlast(m_axis_tlast),
+                        .status_row_cut(status_row_cut)
                     );
                 endmodule
                 `default_nettype wire
@@ -177,6 +179,26 @@ final class SoftmaxHarness {
     static int pickRate(Random rnd) {
         int k = rnd.nextInt(8);
         return k == 0 ? 1000 : k == 1 ? 50 + rnd.nextInt(100) : 100 + rnd.nextInt(901);
+    }
+
+    /** Idle cycles after the last expected beat in which no further beat may appear. */
+    static final int DRAIN_CYCLES = 300;
+
+    /**
+     * The end of every co-simulation of the unit: no beat beyond the expected ones, and
+     * {@code status_row_cut} as expected (low unless the run sent an overlong row).
+     */
+    static void finish(Simulation sim, StreamSink out, boolean rowCut) {
+        BeatChecker.assertDrained(sim, out, DRAIN_CYCLES);
+        assertRowCut(sim, out, rowCut);
+    }
+
+    static void assertRowCut(Simulation sim, StreamSink out, boolean expected) {
+        long got = sim.peekLong("status_row_cut");
+        if (got != (expected ? 1 : 0)) {
+            BeatChecker.fail(sim, out, "status_row_cut = " + got + " at cycle " + sim.cycle() + ", expected "
+                    + (expected ? 1 : 0));
+        }
     }
 
     static void check(Simulation sim, StreamSink out, List<Row> rows, List<long[]> want, List<long[]> got) {

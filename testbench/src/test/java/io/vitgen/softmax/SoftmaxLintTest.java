@@ -15,6 +15,7 @@ import io.vitgen.hw.softmax.Log2CodeCell;
 import io.vitgen.hw.softmax.ReduceTree;
 import io.vitgen.hw.softmax.ShiftExpCell;
 import io.vitgen.hw.softmax.SoftmaxUnit;
+import io.vitgen.sim.Lint;
 
 /**
  * {@code verilator --lint-only -Wall} prints nothing for the softmax unit, the attention x V unit
@@ -26,20 +27,24 @@ class SoftmaxLintTest {
 
     private static final Path DIR = Path.of("target", "rtl", "softmax-lint");
 
-    private static List<Path> emit() {
-        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, false, 16);
+    /**
+     * The unit as generated for one output mode (each file holds only that mode's datapath and
+     * cell), plus the attention x V unit and every cell.
+     */
+    private static List<Path> emit(boolean log2) {
+        SoftmaxUnit.Params p = new SoftmaxUnit.Params(4, 1024, log2, 16);
         return Emitter.writeModules(List.of(SoftmaxUnit.spec(p),
-                AttnShiftUnit.spec(new AttnShiftUnit.Params(4, 16, 64, 32))), DIR);
+                AttnShiftUnit.spec(new AttnShiftUnit.Params(4, 16, 64, 32))), DIR.resolve(log2 ? "log2" : "linear"));
     }
 
     @Test
     void softmaxUnitLintsCleanAtCorners() throws Exception {
-        List<Path> files = emit();
         StringBuilder problems = new StringBuilder();
         int[][] lanesAndRows = {{1, 1}, {1, 197}, {2, 3}, {3, 1024}, {4, 197}, {4, 4096}, {8, 7}, {16, 1024},
             {16, 65536}};
-        for (int[] lr : lanesAndRows) {
-            for (int mode = 0; mode < 2; mode++) {
+        for (int mode = 0; mode < 2; mode++) {
+            List<Path> files = emit(mode == 1);
+            for (int[] lr : lanesAndRows) {
                 for (int bits : new int[] {8, 16}) {
                     if (mode == 1 && bits == 8) {
                         continue;
@@ -66,7 +71,7 @@ class SoftmaxLintTest {
 
     @Test
     void cellsLintCleanAtCorners() throws Exception {
-        List<Path> files = emit();
+        List<Path> files = emit(true);
         StringBuilder problems = new StringBuilder();
         for (int lanes : new int[] {1, 2, 3, 4, 5, 8, 16, 64}) {
             problems.append(Lint.run(files, "vitgen_softmax_exp", Map.of("LANES", lanes, "SIDE_W", 1)));
@@ -84,7 +89,7 @@ class SoftmaxLintTest {
 
     @Test
     void attentionUnitLintsCleanAtCorners() throws Exception {
-        List<Path> files = emit();
+        List<Path> files = emit(true);
         StringBuilder problems = new StringBuilder();
         int[][] cases = {{1, 1, 1, 23}, {1, 1, 64, 32}, {4, 16, 64, 32}, {4, 64, 64, 35}, {2, 3, 9, 24},
             {8, 8, 8, 64}, {16, 1, 2, 31}, {3, 5, 25, 40}};

@@ -138,8 +138,8 @@ public final class SoftmaxUnit {
                 .child(Cells.skidBuffer())
                 .child(ReduceTree.spec())
                 .child(ShiftExpCell.spec())
-                .child(Log2CodeCell.spec())
-                .child(Divider.spec())
+                // the template prints only the configured output's datapath: one of the two cells
+                .child(p.log2() ? Log2CodeCell.spec() : Divider.spec())
                 .summary("Streaming Shiftmax (INTOPS 3" + (p.log2() ? ", log2 output INTOPS 4" : "")
                         + "), int8 scores, run-time X, " + output)
                 .fact("lanes", p.lanes())

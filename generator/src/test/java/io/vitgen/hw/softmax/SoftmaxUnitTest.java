@@ -106,11 +106,23 @@ class SoftmaxUnitTest {
         assertTrue(softmax.contains("parameter integer OUT_MODE      = 1,"));
         assertTrue(files.get("vitgen_attn_shift.v").contains("parameter integer HEAD_DIM   = 64,"));
         for (String cell : List.of("vitgen_softmax_exp.v", "vitgen_softmax_log2code.v", "vitgen_reduce_tree.v",
-                "vitgen_divider.v", "vitgen_axis_fifo.v", "vitgen_axis_skid.v")) {
+                "vitgen_axis_fifo.v", "vitgen_axis_skid.v")) {
             assertTrue(files.containsKey(cell), cell);
         }
-        for (String text : files.values()) {
-            assertFalse(text.contains("$v") || text.contains("${"), "no unrendered Velocity reference");
+        // only the configured output's datapath and cell: no divider in the log2 unit
+        assertFalse(files.containsKey("vitgen_divider.v"), files.keySet().toString());
+        assertFalse(softmax.contains("vitgen_divider") || softmax.contains("gen_linear"), softmax);
+        Map<String, String> linear = Emitter.render(List.of(SoftmaxUnit.spec(new SoftmaxUnit.Params(2, 300, false, 8))));
+        assertTrue(linear.containsKey("vitgen_divider.v"), linear.keySet().toString());
+        assertFalse(linear.containsKey("vitgen_softmax_log2code.v"), linear.keySet().toString());
+        assertFalse(linear.get("vitgen_softmax.v").contains("vitgen_softmax_log2code")
+                || linear.get("vitgen_softmax.v").contains("gen_log2"));
+        assertTrue(linear.get("vitgen_softmax.v").contains("output wire                                                 status_row_cut"));
+        List<String> texts = new java.util.ArrayList<>(files.values());
+        texts.addAll(linear.values());
+        for (String text : texts) {
+            assertFalse(text.contains("$v") || text.contains("${") || text.contains("#if") || text.contains("#end"),
+                    "no unrendered Velocity reference or directive");
         }
     }
 
