@@ -31,7 +31,12 @@ public record Config(
     }
 
     /** Systolic MAC array shape and options. */
-    public record Mac(int rows, int cols, String dataflow, boolean packInt8x2) {
+    public record Mac(int rows, int cols, String dataflow, boolean packInt8x2, int requantLanes) {
+
+        /** Lanes of the GEMM engine's requantizer: mac.requant.lanes, at most mac.cols. */
+        public int effectiveRequantLanes() {
+            return Math.min(requantLanes, cols);
+        }
     }
 
     /** Softmax unit: variant (shiftmax or log2), output bits, lanes, longest row. */

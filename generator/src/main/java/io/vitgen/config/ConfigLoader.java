@@ -102,7 +102,7 @@ public final class ConfigLoader {
         Config.Quant quant = new Config.Quant(i(v, "quant.act.bits"), i(v, "quant.weight.bits"),
                 i(v, "quant.acc.bits"));
         Config.Mac mac = new Config.Mac(i(v, "mac.rows"), i(v, "mac.cols"), v.get("mac.dataflow"),
-                "int8x2".equals(v.get("mac.dsp.packing")));
+                "int8x2".equals(v.get("mac.dsp.packing")), i(v, "mac.requant.lanes"));
         Config.Softmax softmax = new Config.Softmax(v.get("softmax.variant"), i(v, "softmax.out.bits"),
                 i(v, "softmax.lanes"), i(v, "softmax.max.row"));
         Config.LayerNorm ln = new Config.LayerNorm(v.get("layernorm.variant"), i(v, "layernorm.lanes"),

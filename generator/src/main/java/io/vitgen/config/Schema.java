@@ -33,6 +33,11 @@ public final class Schema {
                     "Dataflow of the MAC array; only output-stationary is implemented (weight-stationary is rejected)."),
             Key.choice("mac.dsp.packing", "none", List.of("none", "int8x2"),
                     "int8x2 packs two 8-bit multiplies that share an operand into one DSP48E2 (needs even mac.cols)."),
+            Key.integer("mac.requant.lanes", 4, 1, 64,
+                    "Lanes of the GEMM engine's requantizer (4 DSP48E2 each at 32-bit accumulators); min(this, mac.cols)"
+                    + " are used. Fewer lanes than mac.cols requantize an output row in ceil(mac.cols / lanes) cycles"
+                    + " behind a row FIFO: full tiles then run back to back when K >= max(2 mac.rows + mac.cols + 1,"
+                    + " mac.rows ceil(mac.cols / lanes)) (docs/mac.md)."),
             Key.choice("softmax.variant", "shiftmax", List.of("shiftmax", "log2"),
                     "shiftmax: linear b-bit probabilities (INTOPS 3); log2: 4-bit code + zero flag (INTOPS 4)."),
             Key.choice("softmax.out.bits", "16", List.of("8", "16"),

@@ -41,7 +41,8 @@ public final class MacArray {
     }
 
     /** Template variables of {@code mac_gemm.v.vm}; {@code packInt8x2} is 0 or 1. */
-    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2, long kMax) {
+    public record GemmVars(int rows, int cols, int aW, int wW, int accW, int outW, int packInt8x2, long kMax,
+            int reqLanes) {
     }
 
     /** Cap of {@link Shape#kLimit()}: K_MAX is a 32-bit Verilog integer parameter. */
@@ -50,12 +51,20 @@ public final class MacArray {
     /**
      * The shape and widths of one GEMM engine, checked on construction. {@code packInt8x2}: two
      * int8 multiplies per DSP48E2 (needs 8-bit operands and an even number of columns).
+     * {@code reqLanes}: lanes of the requantizer, 1..cols (any value, divisor of cols or not); with
+     * fewer than cols lanes each output row is requantized in {@link #reqBeats()} parts.
      */
-    public record Shape(int rows, int cols, int aW, int wW, int accW, int outW, boolean packInt8x2) {
+    public record Shape(int rows, int cols, int aW, int wW, int accW, int outW, boolean packInt8x2,
+            int reqLanes) {
 
-        /** A shape without DSP packing. */
+        /** A shape without DSP packing, one requantizer lane per column. */
         public Shape(int rows, int cols, int aW, int wW, int accW, int outW) {
             this(rows, cols, aW, wW, accW, outW, false);
+        }
+
+        /** A shape with one requantizer lane per column. */
+        public Shape(int rows, int cols, int aW, int wW, int accW, int outW, boolean packInt8x2) {
+            this(rows, cols, aW, wW, accW, outW, packInt8x2, cols);
         }
 
         public Shape {
@@ -76,6 +85,20 @@ public final class MacArray {
                 throw new IllegalArgumentException("int8x2 DSP packing pairs adjacent columns: cols = " + cols
                         + " must be even");
             }
+            if (reqLanes < 1 || reqLanes > cols) {
+                throw new IllegalArgumentException("requantizer lanes = " + reqLanes + " is out of range [1, cols = "
+                        + cols + "]");
+            }
+        }
+
+        /** This shape with {@code lanes} requantizer lanes. */
+        public Shape withReqLanes(int lanes) {
+            return new Shape(rows, cols, aW, wW, accW, outW, packInt8x2, lanes);
+        }
+
+        /** Requantizer beats per output row: ceil(cols / reqLanes); 1 = the requantizer keeps pace. */
+        public int reqBeats() {
+            return (cols + reqLanes - 1) / reqLanes;
         }
 
         /** Output columns one cell (one multiplier) computes: 2 with int8x2 packing, else 1. */
@@ -83,14 +106,26 @@ public final class MacArray {
             return packInt8x2 ? 2 : 1;
         }
 
-        /** The smallest K for which full tiles follow each other without gaps. */
+        /**
+         * The smallest K for which full tiles follow each other without gaps: the shadows must be
+         * free again (2R + C + 1, C/2 packed) and, with fewer requantizer lanes than columns, the
+         * requantizer must finish a tile's R rows of {@link #reqBeats()} beats each within K cycles.
+         */
         public int backToBackK() {
-            return 2 * rows + cols / colsPerCell() + 1;
+            return Math.max(2 * rows + cols / colsPerCell() + 1, reqBeats() > 1 ? rows * reqBeats() : 0);
         }
 
-        /** Cycles from a tile's last operand beat to its first output row. */
+        /**
+         * Cycles from a tile's last operand beat to its first output row; a narrower requantizer
+         * adds the row FIFO, the serializer register and the reassembly of its parts.
+         */
         public int latency() {
-            return rows + cols / colsPerCell() + 7;
+            return rows + cols / colsPerCell() + 7 + (reqBeats() > 1 ? 3 + reqBeats() : 0);
+        }
+
+        /** DSP48E2 of the requantizer: 4 per lane for the exact ~33 x 32-bit product. */
+        public int requantDsps() {
+            return 4 * reqLanes;
         }
 
         /** Bits of acc + bias, the requantizer's input. */
@@ -111,6 +146,7 @@ public final class MacArray {
             p.put("ACC_W", (long) accW);
             p.put("OUT_W", (long) outW);
             p.put("K_MAX", kLimit());
+            p.put("REQ_LANES", (long) reqLanes);
             return p;
         }
 
@@ -150,7 +186,7 @@ public final class MacArray {
         Config.Quant q = config.quant();
         IntGemm.checkAccBits(q.accBits(), q.actBits(), q.weightBits(), config.model().maxK());
         return new Shape(mac.rows(), mac.cols(), q.actBits(), q.weightBits(), q.accBits(), q.actBits(),
-                mac.packInt8x2());
+                mac.packInt8x2(), mac.effectiveRequantLanes());
     }
 
     /** The configured GEMM engine {@code vitgen_mac_gemm}, synthesized when synth.yosys=on. */
@@ -160,11 +196,13 @@ public final class MacArray {
 
     /** {@code vitgen_mac_gemm} with the given shape as its parameter defaults. */
     public static ModuleSpec gemm(Shape s) {
+        // REQ_LANES is a Verilog parameter: the row FIFO's cell is emitted even when unused
         return ModuleSpec.builder("vitgen_mac_gemm")
                 .template("mac_gemm.v.vm")
                 .vars(new GemmVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.outW(), s.packInt8x2() ? 1 : 0,
-                        s.kLimit()))
+                        s.kLimit(), s.reqLanes()))
                 .child(Requant.unit())
+                .child(Cells.fifo())
                 .child(array(s.packInt8x2()))
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
@@ -177,8 +215,14 @@ public final class MacArray {
                 .fact("K limit", "K_MAX = " + s.kLimit() + (s.kLimit() == K_LIMIT_CAP ? " (capped at 2^31 - 1)"
                         : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
                         + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
+                .fact("requantizer", s.reqLanes() + " lanes (" + s.requantDsps() + " DSP48E2), "
+                        + (s.reqBeats() == 1 ? "one output row per cycle"
+                                : "one output row per " + s.reqBeats() + " cycles behind a " + s.rows()
+                                        + "-row FIFO: a tile of R rows needs " + s.rows() * s.reqBeats()
+                                        + " cycles to requantize"))
                 .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
-                        + s.backToBackK())
+                        + s.backToBackK() + (s.reqBeats() == 1 ? " (2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1)"
+                                : " (max(2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1, R x ceil(C / requant lanes)))"))
                 .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")
                 .synthesize(true)
                 .build();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import io.vitgen.config.ConfigLoader;
 import io.vitgen.golden.DyadicScale;
 import io.vitgen.golden.IntGemm;
 import io.vitgen.hw.MacArray;
@@ -21,7 +22,7 @@ import io.vitgen.sim.VerilatedModel;
  *
  * <p>Run (docs/mac.md): {@code mvn -q -o install -DskipTests && cd testbench && java -cp
  * target/test-classes:target/classes:../generator/target/vitgen.jar io.vitgen.mac.MacBenchmark
- * [ROWS COLS SEED [int8x2]]}
+ * [ROWS COLS SEED [none|int8x2 [REQ_LANES]]]} (REQ_LANES defaults to mac.requant.lanes)
  */
 public final class MacBenchmark {
 
@@ -36,7 +37,10 @@ public final class MacBenchmark {
         int cols = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 20240601L;
         boolean packed = args.length > 3 && args[3].equals("int8x2");
-        MacArray.Shape shape = new MacArray.Shape(rows, cols, 8, 8, 32, 8, packed);
+        // requantizer lanes: the configuration's default mac.requant.lanes unless given
+        int reqLanes = Math.min(cols, args.length > 4 ? Integer.parseInt(args[4])
+                : ConfigLoader.defaults().mac().requantLanes());
+        MacArray.Shape shape = new MacArray.Shape(rows, cols, 8, 8, 32, 8, packed, reqLanes);
         List<Gemm> gemms = List.of(
                 new Gemm("QKV projection", 197, 192, 576),
                 new Gemm("q k^T (per head)", 197, 64, 197),
@@ -44,8 +48,9 @@ public final class MacBenchmark {
                 new Gemm("output projection", 197, 192, 192),
                 new Gemm("FC1", 197, 192, 768),
                 new Gemm("FC2", 197, 768, 192));
-        System.out.printf(Locale.ROOT, "vitgen_mac_gemm %dx%d, int8 x int8, 32-bit accumulators, int8 out, DSP packing %s;"
-                + " seed %d%n", rows, cols, packed ? "int8x2" : "none", seed);
+        System.out.printf(Locale.ROOT, "vitgen_mac_gemm %dx%d, int8 x int8, 32-bit accumulators, int8 out, DSP packing %s,"
+                + " %d requantizer lanes (back to back from K = %d, latency %d); seed %d%n", rows, cols,
+                packed ? "int8x2" : "none", reqLanes, shape.backToBackK(), shape.latency(), seed);
         long t0 = System.nanoTime();
         VerilatedModel model = MacGemmCosimTest.build(shape);
         System.out.printf(Locale.ROOT, "Verilator build %.1f s%n%n", (System.nanoTime() - t0) / 1e9);

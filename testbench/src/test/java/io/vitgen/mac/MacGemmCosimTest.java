@@ -138,6 +138,53 @@ class MacGemmCosimTest {
     }
 
     /**
+     * Requantizers narrower than the array (REQ_LANES < COLS: row FIFO, serializer, reassembly):
+     * 3x7 with 3 lanes (7 is no multiple of 3: the last part of each row is padded), random shapes,
+     * K = 1, partial tiles, extremes, random stalls and random initial state; 2x3 with 1 lane the
+     * same way; then 4x6 with 1 lane at full rate, where the requantizer (4 rows x 6 beats = 24
+     * cycles per tile) and not the shadows (2*4 + 6 + 1 = 15) bounds the back-to-back K, at that K
+     * and above.
+     */
+    @Test
+    void narrowRequantizerIsBitExact() {
+        long seed = System.nanoTime();
+        System.out.println("MacGemmCosimTest.narrowRequantizerIsBitExact seed " + seed);
+        Random rnd = new Random(seed);
+        int acc = IntGemm.requiredAccBits(8, 8, 64);
+        for (MacArray.Shape shape : new MacArray.Shape[] {
+            new MacArray.Shape(3, 7, 8, 8, acc, 8).withReqLanes(3),
+            new MacArray.Shape(2, 3, 8, 8, acc, 8).withReqLanes(1)}) {
+            List<GemmJob> jobs = new ArrayList<>();
+            int[][] fixed = {{1, 1, 1}, {5, 1, 9}, {1, 9, 2}, {3, 4, 7}, {7, 64, 15}, {4, 2, 1}};
+            for (int[] mkn : fixed) {
+                jobs.add(randomJob(rnd, shape, mkn[0], mkn[1], mkn[2]));
+            }
+            for (int i = 0; i < 6; i++) {
+                jobs.add(randomJob(rnd, shape, 1 + rnd.nextInt(9), 1 + rnd.nextInt(20), 1 + rnd.nextInt(16)));
+            }
+            jobs.addAll(extremeJobs(rnd, shape, 64));
+            run(shape, jobs, seed, new int[] {700, 750, 500, 600}, SimOptions.randomInitialState());
+        }
+
+        MacArray.Shape one = new MacArray.Shape(4, 6, 8, 8, 32, 8).withReqLanes(1);
+        assertEquals(24, one.backToBackK());
+        try (Simulation sim = build(one).open(seed + 1)) {
+            sim.reset(2);
+            Streams s = Streams.open(sim, new int[] {1000, 1000, 1000, 1000});
+            for (int k : new int[] {one.backToBackK(), 40}) {
+                GemmJob job = randomJob(rnd, one, 3 * one.rows(), k, 2 * one.cols());
+                long start = sim.cycle();
+                List<Beat> beats = check(sim, s, job);
+                long cycles = beats.get(beats.size() - 1).cycle() - start + 1;
+                long bound = (long) job.tiles() * k + one.latency() + one.rows() * one.reqBeats();
+                assertTrue(cycles <= bound, "4x6 with 1 requantizer lane at full rate, K = " + k + ": " + cycles
+                        + " cycles, expected at most " + bound + " (seed " + seed + ")");
+            }
+            finish(sim, s);
+        }
+    }
+
+    /**
      * ACC_W = 48 (SUM_W = 49 into the requantizer): one tile with K = 270,000 > 2^18, so the
      * accumulators pass 2^32 (min x min gives +4.4e9, min x max -4.4e9), with int32 extreme biases
      * and extreme m/k; then random GEMMs whose acc + bias leaves the int32 range, with extreme

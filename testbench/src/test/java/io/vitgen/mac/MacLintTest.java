@@ -36,6 +36,15 @@ class MacLintTest {
             new MacArray.Shape(3, 4, 8, 8, 22, 8, true),
             new MacArray.Shape(16, 16, 8, 8, 32, 8, true),
             new MacArray.Shape(5, 64, 8, 8, 48, 32, true),
+            // narrower requantizers: 1 lane, divisors and non-divisors of COLS, packed, 64 x 1
+            new MacArray.Shape(1, 2, 8, 8, 16, 8).withReqLanes(1),
+            new MacArray.Shape(2, 3, 8, 8, 26, 8).withReqLanes(2),
+            new MacArray.Shape(5, 7, 8, 4, 48, 32).withReqLanes(3),
+            new MacArray.Shape(16, 16, 8, 8, 32, 8).withReqLanes(4),
+            new MacArray.Shape(16, 16, 8, 8, 32, 8).withReqLanes(5),
+            new MacArray.Shape(16, 16, 8, 8, 32, 8, true).withReqLanes(1),
+            new MacArray.Shape(1, 64, 8, 8, 48, 32).withReqLanes(63),
+            new MacArray.Shape(4, 64, 8, 8, 48, 32).withReqLanes(21),
         };
         StringBuilder problems = new StringBuilder();
         List<Path> files = MacGemmCosimTest.emit(DIR, false);

@@ -48,6 +48,40 @@ class MacArrayBuilderTest {
     }
 
     @Test
+    void requantizerLanes() {
+        MacArray.Shape full = new MacArray.Shape(16, 16, 8, 8, 32, 8);
+        assertEquals(16, full.reqLanes());
+        assertEquals(1, full.reqBeats());
+        assertEquals(49, full.backToBackK());
+        assertEquals(39, full.latency());
+        MacArray.Shape four = full.withReqLanes(4);
+        assertEquals(4, four.reqBeats());
+        assertEquals(64, four.backToBackK());        // the requantizer: 16 rows x 4 beats
+        assertEquals(39 + 3 + 4, four.latency());
+        assertEquals(16, four.requantDsps());
+        assertEquals(4L, four.parameters().get("REQ_LANES"));
+        assertEquals(49, full.withReqLanes(8).backToBackK());   // 16 x 2 = 32: the shadows bound it
+        assertEquals(4, full.withReqLanes(5).reqBeats());        // 5 + 5 + 5 + 1 (padded)
+        assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true, 8).backToBackK());
+        assertTrue(message(() -> full.withReqLanes(0)).contains("requantizer lanes = 0"));
+        assertTrue(message(() -> full.withReqLanes(17)).contains("requantizer lanes = 17 is out of range [1, cols = 16]"));
+    }
+
+    @Test
+    void requantizerLanesComeFromTheConfiguration() throws Exception {
+        assertEquals(4, MacArray.shape(ConfigLoader.defaults()).reqLanes());
+        assertEquals(16, MacArray.shape(new ConfigLoader().set("mac.requant.lanes=16").load()).reqLanes());
+        // at most mac.cols lanes are used
+        assertEquals(2, MacArray.shape(new ConfigLoader().set("mac.cols=2").load()).reqLanes());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().set("mac.requant.lanes=0").load());
+        assertTrue(zero.getMessage().contains("mac.requant.lanes"), zero.getMessage());
+        String facts = MacArray.gemm(ConfigLoader.defaults()).facts().toString();
+        assertTrue(facts.contains("tiles back to back when K >= 64"), facts);
+        assertTrue(facts.contains("4 lanes (16 DSP48E2)"), facts);
+    }
+
+    @Test
     void configurationErrorsAreClear() {
         ConfigException ws = assertThrows(ConfigException.class,
                 () -> new ConfigLoader().set("mac.dataflow=weight-stationary").load());
@@ -84,7 +118,7 @@ class MacArrayBuilderTest {
         Config config = new ConfigLoader().set("mac.rows=8").set("mac.cols=12").set("quant.act.bits=4").load();
         MacArray.Shape s = MacArray.shape(config);
         assertEquals(Map.of("ROWS", 8L, "COLS", 12L, "A_W", 4L, "W_W", 8L, "ACC_W", 32L, "OUT_W", 4L,
-                "K_MAX", (1L << 21) - 1), s.parameters());
+                "K_MAX", (1L << 21) - 1, "REQ_LANES", 4L), s.parameters());
         ModuleSpec gemm = Accelerator.blocks(config).stream().filter(b -> b.name().equals("vitgen_mac_gemm"))
                 .findFirst().orElseThrow();
         assertTrue(gemm.synthesize());
