@@ -140,8 +140,8 @@ class MacGemmCosimTest {
     /**
      * Requantizers narrower than the array (REQ_LANES < COLS: row FIFO, serializer, reassembly):
      * 3x7 with 3 lanes (7 is no multiple of 3: the last part of each row is padded), random shapes,
-     * K = 1, partial tiles, extremes, random stalls and random initial state; 2x3 with 1 lane the
-     * same way; then 4x6 with 1 lane at full rate, where the requantizer (4 rows x 6 beats = 24
+     * K = 1, partial tiles, extremes, random stalls and random initial state; 2x3 with 1 lane and
+     * int8x2-packed 3x4 with 3 lanes the same way; then 4x6 with 1 lane at full rate, where the requantizer (4 rows x 6 beats = 24
      * cycles per tile) and not the shadows (2*4 + 6 + 1 = 15) bounds the back-to-back K, at that K
      * and above.
      */
@@ -153,7 +153,8 @@ class MacGemmCosimTest {
         int acc = IntGemm.requiredAccBits(8, 8, 64);
         for (MacArray.Shape shape : new MacArray.Shape[] {
             new MacArray.Shape(3, 7, 8, 8, acc, 8).withReqLanes(3),
-            new MacArray.Shape(2, 3, 8, 8, acc, 8).withReqLanes(1)}) {
+            new MacArray.Shape(2, 3, 8, 8, acc, 8).withReqLanes(1),
+            new MacArray.Shape(3, 4, 8, 8, acc, 8, true, 3)}) {
             List<GemmJob> jobs = new ArrayList<>();
             int[][] fixed = {{1, 1, 1}, {5, 1, 9}, {1, 9, 2}, {3, 4, 7}, {7, 64, 15}, {4, 2, 1}};
             for (int[] mkn : fixed) {

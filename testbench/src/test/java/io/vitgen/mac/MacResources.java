@@ -15,7 +15,8 @@ import io.vitgen.hw.Requant;
  * GEMM engine and the requantizer at a few sizes. Takes a few minutes (the 16x16 runs dominate).
  *
  * <p>Run: {@code cd testbench && java -cp target/test-classes:target/classes:../generator/target/vitgen.jar
- * io.vitgen.mac.MacResources}
+ * io.vitgen.mac.MacResources [gemm16]}; {@code gemm16}: only the 16x16 engines (requantizer lanes 16, 4, 8;
+ * int8x2 with 4 lanes) and a 4-lane requantizer
  */
 public final class MacResources {
 
@@ -32,6 +33,16 @@ public final class MacResources {
         List<Path> files = Emitter.writeModules(List.of(Requant.unit()), dir);
         System.out.println("| module | parameters | LUT | FF | DSP48E2 | CARRY | time |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        if (args.length > 0 && args[0].equals("gemm16")) {
+            // only the 16x16 engines: one requantizer lane per column, and narrower requantizers
+            MacArray.Shape base = new MacArray.Shape(16, 16, 8, 8, 32, 8);
+            for (MacArray.Shape shape : new MacArray.Shape[] {base, base.withReqLanes(4), base.withReqLanes(8),
+                new MacArray.Shape(16, 16, 8, 8, 32, 8, true, 4)}) {
+                report(shape.packInt8x2() ? packed : plain, "vitgen_mac_gemm", shape.parameters());
+            }
+            report(files, "vitgen_requant", Requant.parameters(4, 33, 8));
+            return;
+        }
         for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 4, 4, 32, 0},
                 {4, 4, 8, 8, 32, 1}, {16, 16, 8, 8, 32, 1}}) {
             MacArray.Shape shape = new MacArray.Shape(s[0], s[1], s[2], s[3], s[4], 8, s[5] == 1);
