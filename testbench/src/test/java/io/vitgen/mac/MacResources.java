@@ -31,8 +31,8 @@ public final class MacResources {
         List<Path> plain = MacGemmCosimTest.emit(dir, false);
         List<Path> packed = MacGemmCosimTest.emit(dir, true);
         List<Path> files = Emitter.writeModules(List.of(Requant.unit()), dir);
-        System.out.println("| module | parameters | LUT | FF | DSP48E2 | CARRY | time |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| module | parameters | LUT | FF | DSP48E2 | RAMB36/18 | CARRY | time |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         if (args.length > 0 && args[0].equals("gemm16")) {
             // only the 16x16 engines: one requantizer lane per column, and narrower requantizers
             MacArray.Shape base = new MacArray.Shape(16, 16, 8, 8, 32, 8);
@@ -63,7 +63,7 @@ public final class MacResources {
     private static void report(List<Path> files, String top, Map<String, Long> params) throws Exception {
         long t0 = System.nanoTime();
         Resources r = Synthesis.run(files, top, params);
-        System.out.printf("| %s | %s | %d | %d | %d | %d | %.0f s |%n", top, params, r.luts(), r.flipFlops(), r.dsps(),
-                r.carry(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("| %s | %s | %d | %d | %d | %d/%d | %d | %.0f s |%n", top, params, r.luts(), r.flipFlops(),
+                r.dsps(), r.bram36(), r.bram18(), r.carry(), (System.nanoTime() - t0) / 1e9);
     }
 }
