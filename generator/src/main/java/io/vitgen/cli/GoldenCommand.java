@@ -179,6 +179,11 @@ public final class GoldenCommand {
                            m=INT k=INT, or ratio=REAL (m, k derived as in INTOPS 1); bits=[8] 1..64
                            m and k may be comma lists with one entry per column (per channel).
                            in: any signed 64-bit z.  out: y per element.
+              residual     y = sat_b(RNE(z1 * m1 / 2^k1) + RNE(z2 * m2 / 2^k2))             (INTOPS 1)
+                           m1=INT k1=INT (or ratio1=REAL), m2=INT k2=INT (or ratio2=REAL);
+                           bits=[8]; lists give one entry per channel.
+                           in: the N values z1 of branch 1, then the N values z2 of branch 2.
+                           out: y per element (N values).
               shiftexp     e = ShiftExp(d; X, n)                                          (INTOPS 2)
                            X=1..16777216 n=[15] 0..40 cap=INT (optional)
                            in: d <= 0 (d in [-2^40, 0]); with cap, d in [-2^40, 2^40] and the
@@ -272,7 +277,7 @@ public final class GoldenCommand {
         }
         if (operator == null) {
             err.println("vitgen golden: unknown operator '" + args[0]
-                    + "'; operators: requant, shiftexp, shiftmax, log2softmax, shiftgelu, layernorm, iexp, igelu, gemm");
+                    + "'; operators: requant, residual, shiftexp, shiftmax, log2softmax, shiftgelu, layernorm, iexp, igelu, gemm");
             return 2;
         }
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -356,6 +361,8 @@ public final class GoldenCommand {
         switch (op) {
             case "requant":
                 return requant(p);
+            case "residual":
+                return residual(p);
             case "shiftexp":
                 return shiftexp(p);
             case "shiftmax": {
@@ -443,38 +450,77 @@ public final class GoldenCommand {
 
     /** m/k lists or a ratio; null when neither is given and {@code optional}. */
     private static DyadicScale[] scales(Params p, boolean optional) throws InputError {
-        if (p.has("ratio")) {
-            if (p.has("m") || p.has("k")) {
-                throw new InputError("give either ratio or m and k, not both");
+        return scales(p, optional, "");
+    }
+
+    /** The scales named m{suffix}, k{suffix} or ratio{suffix} (one per channel, or one for all). */
+    private static DyadicScale[] scales(Params p, boolean optional, String suffix) throws InputError {
+        String mName = "m" + suffix;
+        String kName = "k" + suffix;
+        String ratioName = "ratio" + suffix;
+        if (p.has(ratioName)) {
+            if (p.has(mName) || p.has(kName)) {
+                throw new InputError("give either " + ratioName + " or " + mName + " and " + kName + ", not both");
             }
-            String[] parts = p.string("ratio", "").split(",", -1);
+            String[] parts = p.string(ratioName, "").split(",", -1);
             DyadicScale[] s = new DyadicScale[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 try {
                     s[i] = DyadicScale.fromRatio(Double.parseDouble(parts[i].trim()));
                 } catch (NumberFormatException e) {
-                    throw new InputError("parameter ratio: entry " + (i + 1) + " '" + parts[i] + "' is not a number");
+                    throw new InputError("parameter " + ratioName + ": entry " + (i + 1) + " '" + parts[i]
+                            + "' is not a number");
                 }
             }
             return s;
         }
-        if (optional && !p.has("m") && !p.has("k")) {
+        if (optional && !p.has(mName) && !p.has(kName)) {
             return null;
         }
-        if (!p.has("m") || !p.has("k")) {
-            throw new InputError("parameters m and k are both required (or ratio=REAL)");
+        if (!p.has(mName) || !p.has(kName)) {
+            throw new InputError("parameters " + mName + " and " + kName + " are both required (or "
+                    + ratioName + "=REAL)");
         }
-        long[] m = p.list("m", -(1L << 31) + 1, (1L << 31) - 1);
-        long[] k = p.list("k", 0, DyadicScale.MAX_K);
+        long[] m = p.list(mName, -(1L << 31) + 1, (1L << 31) - 1);
+        long[] k = p.list(kName, 0, DyadicScale.MAX_K);
         int n = Math.max(m.length, k.length);
         if ((m.length != 1 && m.length != n) || (k.length != 1 && k.length != n)) {
-            throw new InputError("m has " + m.length + " entries and k has " + k.length + "; give 1 or the same count");
+            throw new InputError(mName + " has " + m.length + " entries and " + kName + " has " + k.length
+                    + "; give 1 or the same count");
         }
         DyadicScale[] s = new DyadicScale[n];
         for (int i = 0; i < n; i++) {
             s[i] = new DyadicScale(m[m.length == 1 ? 0 : i], (int) k[k.length == 1 ? 0 : i]);
         }
         return s;
+    }
+
+    private static Operator residual(Params p) throws InputError {
+        DyadicScale[] s1 = scales(p, false, "1");
+        DyadicScale[] s2 = scales(p, false, "2");
+        int bits = (int) p.integer("bits", 8L, 1, 64);
+        int channels = Math.max(s1.length, s2.length);
+        if ((s1.length != 1 && s1.length != channels) || (s2.length != 1 && s2.length != channels)) {
+            throw new InputError("the two branches have " + s1.length + " and " + s2.length
+                    + " scales; give 1 or the same count");
+        }
+        return (row, out) -> {
+            long[] v = row.values();
+            if (v.length % 2 != 0) {
+                throw new InputError("line " + row.line() + ": a residual row holds the N values of branch 1"
+                        + " followed by the N values of branch 2, so its length must be even; got " + v.length);
+            }
+            int n = v.length / 2;
+            if (channels > 1) {
+                row.requireLength(2 * channels, "2 x " + channels + " values (branch 1, then branch 2)");
+            }
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = DyadicScale.residualAdd(v[i], s1[s1.length == 1 ? 0 : i], v[n + i],
+                        s2[s2.length == 1 ? 0 : i], bits);
+            }
+            out.println(join(y));
+        };
     }
 
     private static Operator requant(Params p) throws InputError {

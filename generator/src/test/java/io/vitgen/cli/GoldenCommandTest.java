@@ -126,4 +126,23 @@ class GoldenCommandTest {
         assertTrue(r.out().contains("TWO lines per row"), "log2softmax output order");
         assertTrue(main("", "--help").out().contains("vitgen golden"));
     }
+
+    /**
+     * Branch 1 is x 1/2 and branch 2 x 3/4, each rounded half to even on its own, the sum saturated
+     * once: 3/2 = 1.5 -> 2 and 6/4 = 1.5 -> 2 give 4; 255/2 = 127.5 -> 128 and 600/4 = 150 give 278 -> 127.
+     */
+    @Test
+    void residualRoundsEachBranchAndSaturatesTheSumOnce() {
+        Run r = golden("3 -3 255 0 2 -2 200 1\n", "residual", "--param", "m1=1", "--param", "k1=1",
+                "--param", "m2=3", "--param", "k2=2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("4 -4 127 1\n", r.out());
+        Run odd = golden("1 2 3\n", "residual", "--param", "m1=1", "--param", "k1=1", "--param", "m2=1",
+                "--param", "k2=1");
+        assertEquals(2, odd.code());
+        assertTrue(odd.err().contains("line 1") && odd.err().contains("even"), odd.err());
+        Run missing = golden("1 2\n", "residual", "--param", "m1=1", "--param", "k1=1");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("m2 and k2"), missing.err());
+    }
 }
