@@ -218,7 +218,7 @@ public final class MacArray {
                 .fact("requantizer", s.reqLanes() + " lanes (" + s.requantDsps() + " DSP48E2), "
                         + (s.reqBeats() == 1 ? "one output row per cycle"
                                 : "one output row per " + s.reqBeats() + " cycles behind a " + s.rows()
-                                        + "-row FIFO: a tile of R rows needs " + s.rows() * s.reqBeats()
+                                        + "-row FIFO: a full tile needs " + s.rows() * s.reqBeats()
                                         + " cycles to requantize"))
                 .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
                         + s.backToBackK() + (s.reqBeats() == 1 ? " (2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1)"
