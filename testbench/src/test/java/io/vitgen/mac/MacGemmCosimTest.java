@@ -29,7 +29,9 @@ import io.vitgen.sim.VerilatedModel;
  * output compared: random shapes (K = 1, M and N smaller than the array, partial tiles), several
  * GEMMs back to back in one simulation, all-extreme operands with the tightest accumulator the
  * largest K allows, random stalls on all four streams, random per-channel m/k including ties, and
- * a 16x16 run at full rate that must keep tiles back to back, 48-bit accumulators with sums beyond
+ * full-rate runs (16x16, packed 4x6, 4x6 with one requantizer lane) where every output row must
+ * arrive on its exact cycle (tiles back to back) and a single tile's first row exactly
+ * {@link MacArray.Shape#latency()} cycles after its last operand beat, 48-bit accumulators with sums beyond
  * 32 bits, and the K limit (err_k_overflow). Every simulation ends with no extra output beat and
  * no error flag (except where the K-limit test raises it on purpose).
  */
@@ -94,11 +96,9 @@ class MacGemmCosimTest {
             GemmJob job = randomJob(rnd, shape, 48, 64, 48);
             long start = sim.cycle();
             List<Beat> beats = check(sim, s, job);
-            long lastOut = beats.get(beats.size() - 1).cycle();
-            long bound = (long) job.tiles() * job.k() + shape.latency() + shape.rows();
-            assertTrue(lastOut - start <= bound, "16x16 at full rate: " + (lastOut - start) + " cycles for "
-                    + job.tiles() + " tiles of K = " + job.k() + ", expected at most " + bound + " (seed " + seed + ")");
+            assertFullRateCycles("16x16", shape, job, start, beats, seed);
             finish(sim, s);
+            assertFirstRowLatency(sim, s, rnd, shape, seed);
         }
     }
 
@@ -128,12 +128,10 @@ class MacGemmCosimTest {
                 GemmJob job = randomJob(rnd, wide, 3 * wide.rows(), k, 2 * wide.cols());
                 long start = sim.cycle();
                 List<Beat> beats = check(sim, s, job);
-                long cycles = beats.get(beats.size() - 1).cycle() - start + 1;
-                long bound = (long) job.tiles() * k + wide.latency() + wide.rows();
-                assertTrue(cycles <= bound, "packed 4x6 at full rate, K = " + k + ": " + cycles
-                        + " cycles, expected at most " + bound + " (seed " + seed + ")");
+                assertFullRateCycles("packed 4x6", wide, job, start, beats, seed);
             }
             finish(sim, s);
+            assertFirstRowLatency(sim, s, rnd, wide, seed + 1);
         }
     }
 
@@ -176,12 +174,10 @@ class MacGemmCosimTest {
                 GemmJob job = randomJob(rnd, one, 3 * one.rows(), k, 2 * one.cols());
                 long start = sim.cycle();
                 List<Beat> beats = check(sim, s, job);
-                long cycles = beats.get(beats.size() - 1).cycle() - start + 1;
-                long bound = (long) job.tiles() * k + one.latency() + one.rows() * one.reqBeats();
-                assertTrue(cycles <= bound, "4x6 with 1 requantizer lane at full rate, K = " + k + ": " + cycles
-                        + " cycles, expected at most " + bound + " (seed " + seed + ")");
+                assertFullRateCycles("4x6 with 1 requantizer lane", one, job, start, beats, seed);
             }
             finish(sim, s);
+            assertFirstRowLatency(sim, s, rnd, one, seed + 1);
         }
     }
 
@@ -312,6 +308,64 @@ class MacGemmCosimTest {
             Streams s = Streams.open(sim, permille);
             for (GemmJob job : jobs) {
                 check(sim, s, job);
+            }
+            finish(sim, s);
+        }
+    }
+
+    /**
+     * Exact timing of a GEMM streamed at full rate (all sources valid every cycle, sink always
+     * ready) into an idle engine with K at or above {@link MacArray.Shape#backToBackK()}: the
+     * engine takes one joined A/W beat per cycle from the first cycle of the run (cycle
+     * {@code start}, the harness stamps a transfer with the cycle count before its edge), so
+     * tile t's last operand beat transfers at {@code start + (t+1)*K - 1}; the last tile's first
+     * row follows {@link MacArray.Shape#latency()} cycles later and its remaining rows one per
+     * {@link MacArray.Shape#reqBeats()} cycles. Every output row is checked, not only the last:
+     * tile t's row r at {@code start + (t+1)*K - 1 + latency + r*reqBeats}. The RTL is
+     * deterministic here, so no slack.
+     */
+    private static void assertFullRateCycles(String what, MacArray.Shape shape, GemmJob job, long start,
+            List<Beat> beats, long seed) {
+        assertTrue(job.k() >= shape.backToBackK(), "test setup: K = " + job.k() + " below the back-to-back bound");
+        int i = 0;
+        for (int t = 0; t < job.tiles(); t++) {
+            int rowTile = t / job.colTiles();
+            int rv = Math.min(shape.rows(), job.m() - rowTile * shape.rows());
+            long lastOperand = start + (long) (t + 1) * job.k() - 1;
+            for (int r = 0; r < rv; r++, i++) {
+                long expected = lastOperand + shape.latency() + (long) r * shape.reqBeats();
+                assertEquals(expected, beats.get(i).cycle(), what + " at full rate, K = " + job.k() + ": tile " + t
+                        + " row " + r + " (output beat " + i + ") at cycle " + beats.get(i).cycle() + ", expected "
+                        + expected + " = start " + start + " + " + (t + 1) + "*K - 1 + latency " + shape.latency()
+                        + " + " + r + "*" + shape.reqBeats() + " (seed " + seed + ")");
+            }
+        }
+        assertEquals(beats.size(), i, "output beat count");
+    }
+
+    /**
+     * The documented latency ({@link MacArray.Shape#latency()}, docs/mac.md) measured on a single
+     * tile into an idle, drained engine at full rate with an always-ready sink: for K = 1 and
+     * K = 2R + C + 5 (longer than the skews) the first output row transfers exactly latency()
+     * cycles after the tile's last operand beat. With every source valid on every cycle and the
+     * engine idle (A/W tready = the other stream's tvalid, the channel register empty), the K
+     * operand beats transfer on cycles start .. start + K - 1 (start = the cycle count when the
+     * run begins, which is the stamp of a transfer on the run's first edge).
+     */
+    private static void assertFirstRowLatency(Simulation sim, Streams s, Random rnd, MacArray.Shape shape, long seed) {
+        s.full();
+        for (int k : new int[] {1, 2 * shape.rows() + shape.cols() + 5}) {
+            GemmJob job = randomJob(rnd, shape, shape.rows(), k, shape.cols());
+            long start = sim.cycle();
+            List<Beat> beats = check(sim, s, job);
+            long lastOperand = start + k - 1;
+            assertEquals(shape.latency(), beats.get(0).cycle() - lastOperand, "single tile " + shape.rows() + "x"
+                    + shape.cols() + (shape.packInt8x2() ? " packed" : "") + " with " + shape.reqBeats()
+                    + " requantizer beat(s) per row, K = " + k + ": first output row at cycle " + beats.get(0).cycle()
+                    + ", last operand beat at cycle " + lastOperand + " (seed " + seed + ")");
+            for (int r = 1; r < beats.size(); r++) {
+                assertEquals(shape.reqBeats(), beats.get(r).cycle() - beats.get(r - 1).cycle(),
+                        "row " + r + " one row per reqBeats cycles (seed " + seed + ")");
             }
             finish(sim, s);
         }
