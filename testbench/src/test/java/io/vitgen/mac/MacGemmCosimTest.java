@@ -120,18 +120,25 @@ class MacGemmCosimTest {
         run(packed, jobs, seed, new int[] {650, 800, 500, 550}, SimOptions.randomInitialState());
 
         // Full rate on 4x6 (3 cells per row): tiles back to back from K = 2*4 + 3 + 1 = 12 on.
-        MacArray.Shape wide = new MacArray.Shape(4, 6, 8, 8, 32, 8, true);
-        try (Simulation sim = build(wide).open(seed + 1)) {
+        fullRateAtAndAboveBackToBackK("packed 4x6", new MacArray.Shape(4, 6, 8, 8, 32, 8, true), rnd, seed);
+    }
+
+    /**
+     * Every stream at full rate on {@code shape}: 3 x 2 tiles at the smallest back-to-back K and at
+     * K = 40, each output row at its exact cycle; then the documented first-row latency.
+     */
+    private static void fullRateAtAndAboveBackToBackK(String what, MacArray.Shape shape, Random rnd, long seed) {
+        try (Simulation sim = build(shape).open(seed + 1)) {
             sim.reset(2);
             Streams s = Streams.open(sim, new int[] {1000, 1000, 1000, 1000});
-            for (int k : new int[] {wide.backToBackK(), 40}) {
-                GemmJob job = randomJob(rnd, wide, 3 * wide.rows(), k, 2 * wide.cols());
+            for (int k : new int[] {shape.backToBackK(), 40}) {
+                GemmJob job = randomJob(rnd, shape, 3 * shape.rows(), k, 2 * shape.cols());
                 long start = sim.cycle();
                 List<Beat> beats = check(sim, s, job);
-                assertFullRateCycles("packed 4x6", wide, job, start, beats, seed);
+                assertFullRateCycles(what, shape, job, start, beats, seed);
             }
             finish(sim, s);
-            assertFirstRowLatency(sim, s, rnd, wide, seed + 1);
+            assertFirstRowLatency(sim, s, rnd, shape, seed + 1);
         }
     }
 
@@ -167,18 +174,7 @@ class MacGemmCosimTest {
 
         MacArray.Shape one = new MacArray.Shape(4, 6, 8, 8, 32, 8).withReqLanes(1);
         assertEquals(24, one.backToBackK());
-        try (Simulation sim = build(one).open(seed + 1)) {
-            sim.reset(2);
-            Streams s = Streams.open(sim, new int[] {1000, 1000, 1000, 1000});
-            for (int k : new int[] {one.backToBackK(), 40}) {
-                GemmJob job = randomJob(rnd, one, 3 * one.rows(), k, 2 * one.cols());
-                long start = sim.cycle();
-                List<Beat> beats = check(sim, s, job);
-                assertFullRateCycles("4x6 with 1 requantizer lane", one, job, start, beats, seed);
-            }
-            finish(sim, s);
-            assertFirstRowLatency(sim, s, rnd, one, seed + 1);
-        }
+        fullRateAtAndAboveBackToBackK("4x6 with 1 requantizer lane", one, rnd, seed);
     }
 
     /**
