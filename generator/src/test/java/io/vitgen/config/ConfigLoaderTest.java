@@ -132,7 +132,7 @@ class ConfigLoaderTest {
     void missingFileIsAProblem(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new ConfigLoader().file(dir.resolve("nope.properties")).load());
-        assertMentions(e, "cannot read configuration file", "nope.properties");
+        assertMentions(e, "configuration file", "nope.properties", "does not exist");
     }
 
     @Test
