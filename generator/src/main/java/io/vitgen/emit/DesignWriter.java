@@ -81,6 +81,8 @@ public final class DesignWriter {
     private final Config config;
     private final Consumer<String> progress;
     private boolean force;
+    /** Tests: fail with an I/O error after this many files are staged (negative: never). */
+    int failAfterStaging = -1;
 
     public DesignWriter(Config config, Consumer<String> progress) {
         this.config = config;
@@ -288,6 +290,9 @@ public final class DesignWriter {
                 }
                 staged.add(new Pending(p.name(), p.file(), tmp, p.keepAs()));
                 try (OutputStream o = os) {
+                    if (staged.size() - 1 == failAfterStaging) {
+                        throw new FileSystemException(tmp.toString(), null, "No space left on device");
+                    }
                     o.write(files.get(p.name()));
                 }
             }
@@ -377,12 +382,19 @@ public final class DesignWriter {
     /** An I/O failure in words. */
     static String reason(IOException e) {
         String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : null;
+        if (file != null) {
+            Path p = Path.of(file);
+            for (Path a = e instanceof FileAlreadyExistsException ? p : p.getParent(); a != null; a = a.getParent()) {
+                if (Files.exists(a, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(a)) {
+                    return a + " is a file, not a folder";
+                }
+            }
+        }
         if (e instanceof AccessDeniedException) {
             return "permission denied" + (file != null ? " on " + file : "");
         }
         if (e instanceof FileAlreadyExistsException) {
-            return file != null && Files.exists(Path.of(file)) && !Files.isDirectory(Path.of(file))
-                    ? file + " is a file, not a folder" : file + " already exists";
+            return file + " already exists";
         }
         if (e instanceof NotDirectoryException) {
             return file + " is not a folder";
