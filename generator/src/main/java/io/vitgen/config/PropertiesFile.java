@@ -8,6 +8,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -46,17 +47,8 @@ final class PropertiesFile {
                 return new Parsed(List.of(), problems);
             }
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            problems.add(name + " does not exist");
-            return new Parsed(List.of(), problems);
-        } catch (AccessDeniedException e) {
-            problems.add(name + " cannot be read: permission denied");
-            return new Parsed(List.of(), problems);
-        } catch (NotDirectoryException e) {
-            problems.add(name + " does not exist (" + e.getFile() + " is not a folder)");
-            return new Parsed(List.of(), problems);
         } catch (IOException e) {
-            problems.add(name + " cannot be read: " + e.getMessage());
+            problems.add(unreadable(name, e));
             return new Parsed(List.of(), problems);
         }
         String text = decode(bytes, name, problems);
@@ -64,6 +56,22 @@ final class PropertiesFile {
             return new Parsed(List.of(), problems);
         }
         return parse(text, name, problems);
+    }
+
+    /** Why a file could not be read, in words. */
+    static String unreadable(String name, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return name + " does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return name + " cannot be read: permission denied";
+        }
+        if (e instanceof NotDirectoryException || e instanceof FileSystemException f
+                && "Not a directory".equals(f.getReason())) {
+            return name + " does not exist (a part of its path is a file, not a folder)";
+        }
+        return name + " cannot be read: " + (e instanceof FileSystemException f && f.getReason() != null
+                ? f.getReason() : e.getMessage());
     }
 
     /** UTF-8 text without a leading byte-order mark, or null (and a problem naming the line). */
