@@ -413,16 +413,43 @@ public final class GoldenCommand extends CliCommand {
                     long start = col;
                     token.setLength(0);
                     boolean truncated = false;
+                    boolean ok = true;
+                    boolean negative = c == '-';
+                    int digits = 0;
+                    long v = 0; // accumulated negatively: -2^63 fits, +2^63 does not
+                    boolean first = true;
                     while (c >= 0 && c != '\n' && !Character.isWhitespace(c)) {
                         if (token.length() < MAX_TOKEN) {
                             token.append((char) c);
                         } else {
                             truncated = true;
                         }
+                        if (first && (c == '-' || c == '+')) {
+                            first = false;
+                        } else if (ok && c >= '0' && c <= '9') {
+                            int d = c - '0';
+                            if (v < (Long.MIN_VALUE + d) / 10) {
+                                ok = false;
+                            } else {
+                                v = v * 10 - d;
+                                digits++;
+                            }
+                            first = false;
+                        } else {
+                            ok = false;
+                            first = false;
+                        }
                         c = read();
                         col++;
                     }
-                    long v = parseLong(token, truncated, line, start);
+                    if (ok && !negative) {
+                        ok = v != Long.MIN_VALUE;
+                        v = -v;
+                    }
+                    if (!ok || digits == 0) {
+                        throw new InputError("line " + line + ", column " + start + ": '" + token
+                                + (truncated ? "..." : "") + "' is not an integer (or exceeds 64 bits)");
+                    }
                     if (n == maxRow) {
                         throw new InputError("line " + line + ", column " + start + ": the row has more than "
                                 + maxRow + " values, the most vitgen golden holds in memory for one row;"
@@ -444,20 +471,6 @@ public final class GoldenCommand extends CliCommand {
                     return null;
                 }
             }
-        }
-
-        private static long parseLong(CharSequence tok, boolean truncated, long line, long column) throws InputError {
-            String t = tok.toString();
-            boolean ascii = !truncated && t.matches("[+-]?[0-9]+");
-            if (ascii) {
-                try {
-                    return Long.parseLong(t);
-                } catch (NumberFormatException e) {
-                    // too large: reported below
-                }
-            }
-            throw new InputError("line " + line + ", column " + column + ": '" + t + (truncated ? "..." : "")
-                    + "' is not an integer (or exceeds 64 bits)");
         }
     }
 
@@ -702,6 +715,10 @@ public final class GoldenCommand extends CliCommand {
         int aBits = (int) p.integer("abits", 8L, 2, 16);
         int wBits = (int) p.integer("wbits", 8L, 2, 16);
         long[] bias = p.list("bias", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if ((long) k * n > MAX_WEIGHTS) {
+            throw new InputError("K x N = " + ((long) k * n) + " weights exceed the " + MAX_WEIGHTS
+                    + " vitgen golden holds in memory");
+        }
         if (bias != null && bias.length != n) {
             throw new InputError("parameter bias has " + bias.length + " entries, expected N = " + n);
         }
