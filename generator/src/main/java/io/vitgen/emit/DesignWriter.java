@@ -170,13 +170,13 @@ public final class DesignWriter {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new IOException("cannot create the output folder " + out + ": " + reason(e), e);
+            throw new RefusedException("cannot create the output folder " + out + ": " + reason(e));
         }
         if (!Files.isDirectory(out)) {
             throw new RefusedException("the output folder " + out + " is a file, not a folder");
         }
         if (!Files.isWritable(out)) {
-            throw new IOException("the output folder " + out + " is not writable (permission denied)");
+            throw new RefusedException("the output folder " + out + " is not writable (permission denied)");
         }
         return out;
     }
