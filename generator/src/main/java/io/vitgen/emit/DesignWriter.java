@@ -119,17 +119,27 @@ public final class DesignWriter {
                     utf8(TemplateEngine.get().render("constraints/sdc.vm", cv)));
         }
 
-        Path out = prepareRoot(outRoot);
-        Path target = out.resolve(config.designName());
-        Map<String, String> previous = claim(target);
+        List<Path> createdRoot = new ArrayList<>();
+        Path out = prepareRoot(outRoot, createdRoot);
+        try {
+            Path target = out.resolve(config.designName());
+            Map<String, String> previous = claim(target);
 
-        List<Resources> resources = config.synthYosys() ? synthesize(blocks, files) : List.of();
-        files.put("report.md", utf8(Report.render(config, blocks, resources)));
-        files.put(Manifest.FILE, utf8(Manifest.render(config.designName(), config.values(), files)));
+            List<Resources> resources = config.synthYosys() ? synthesize(blocks, files) : List.of();
+            files.put("report.md", utf8(Report.render(config, blocks, resources)));
+            files.put(Manifest.FILE, utf8(Manifest.render(config.designName(), config.values(), files)));
 
-        List<String> notes = new ArrayList<>();
-        int changed = commit(target, files, previous, notes);
-        return new Result(target, new ArrayList<>(files.keySet()), changed, resources, notes);
+            List<String> notes = new ArrayList<>();
+            int changed = commit(target, files, previous, notes);
+            return new Result(target, new ArrayList<>(files.keySet()), changed, resources, notes);
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof PartialWriteException)) {
+                for (int i = createdRoot.size() - 1; i >= 0; i--) {
+                    deleteIfEmpty(createdRoot.get(i));
+                }
+            }
+            throw e;
+        }
     }
 
     /** Synthesizes each block from a private copy of its RTL in the system's temporary folder. */
@@ -165,11 +175,15 @@ public final class DesignWriter {
         }
     }
 
-    private static Path prepareRoot(Path outRoot) throws IOException {
+    /** Creates the output root (and its missing parents, listed in {@code created}) and checks it. */
+    private static Path prepareRoot(Path outRoot, List<Path> created) throws IOException {
         Path out = outRoot.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(out);
+            createFolders(out, created);
         } catch (IOException e) {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                deleteIfEmpty(created.get(i));
+            }
             throw new RefusedException("cannot create the output folder " + out + ": " + reason(e));
         }
         if (!Files.isDirectory(out)) {
@@ -322,7 +336,9 @@ public final class DesignWriter {
             }
             for (Path f : stale) {
                 Files.deleteIfExists(f);
-                deleteIfEmpty(f.getParent());
+                if (!f.getParent().equals(target)) {
+                    deleteIfEmpty(f.getParent());
+                }
             }
         } catch (IOException e) {
             for (Pending p : staged) {

@@ -255,6 +255,11 @@ class DesignWriterTest {
         fresh.failAfterStaging = 3;
         assertThrows(IOException.class, () -> fresh.write(out));
         assertFalse(Files.exists(out.resolve("fresh")));
+        // nor the output root and its parents when the run created them
+        DesignWriter deep = new DesignWriter(ConfigLoader.defaults(), msg -> { });
+        deep.failAfterStaging = 0;
+        assertThrows(IOException.class, () -> deep.write(out.resolve("new/root")));
+        assertFalse(Files.exists(out.resolve("new")));
     }
 
     @Test
