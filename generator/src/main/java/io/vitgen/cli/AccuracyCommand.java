@@ -14,12 +14,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "accuracy",
         description = "error of every integer operator and of one encoder layer against float references",
-        footer = {"",
-            "Prints, on seeded random data of the model's shape (default DeiT-Tiny, seed 1):",
-            "each integer operator's max and mean absolute error against its float reference, in",
-            "units of the operator's output LSB, and for one encoder layer (random int8 weights,",
-            "scales calibrated on the float twin) the cosine similarity and max error of the integer",
-            "layer's output against the float layer, for both softmax variants."})
+        footer = {"", "Prints, on seeded random data of the model's shape (default DeiT-Tiny, seed 1): each integer"
+            + " operator's max and mean absolute error against its float reference, in units of the operator's"
+            + " output LSB, and for one encoder layer (random int8 weights, scales calibrated on the float twin)"
+            + " the cosine similarity and max error of the integer layer's output against the float layer, for"
+            + " both softmax variants."})
 public final class AccuracyCommand extends CliCommand {
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the random data (default 1)")

@@ -17,12 +17,11 @@ import picocli.CommandLine.Option;
 /** {@code vitgen generate}: configuration in, a design folder out. */
 @Command(name = "generate", sortOptions = false,
         description = "generate the accelerator's RTL, constraints, file list, manifest and report",
-        footer = {"",
-            "The design goes to DIR/<design.name>/. vitgen writes only into a folder that is new, empty or",
-            "written by vitgen before (it holds vitgen's manifest.json); there it replaces its own files one",
-            "by one, deletes the files of its previous run that this run does not produce, and leaves every",
-            "other file and folder alone. --force also writes into a folder without vitgen's manifest; a",
-            "file vitgen did not write (or that was edited since) is then kept as NAME.orig, never deleted."})
+        footer = {"", "The design goes to DIR/<design.name>/. vitgen writes only into a folder that is new, empty or"
+            + " written by vitgen before (it holds vitgen's manifest.json); there it replaces its own files one by"
+            + " one, deletes the files of its previous run that this run does not produce, and leaves every other"
+            + " file and folder alone. --force also writes into a folder without vitgen's manifest; a file vitgen"
+            + " did not write (or that was edited since) is then kept as NAME.orig, never deleted."})
 final class GenerateCommand extends CliCommand {
 
     @Option(names = "--config", paramLabel = "FILE", description = "a properties file (keys: vitgen config --explain)")

@@ -94,6 +94,7 @@ public final class Main {
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         cl.setUsageHelpAutoWidth(false);
+        cl.setUsageHelpWidth(100);
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
         standardOptions(cl);
         cl.setParameterExceptionHandler(Main::parameterError);
@@ -129,7 +130,12 @@ public final class Main {
             String[] description = sub.usageMessage().description();
             sb.append("  ").append(synopsis).append('\n');
             if (description.length > 0) {
-                sb.append("      ").append(description[0].split("%n")[0]).append('\n');
+                for (String line : description[0].split("%n")) {
+                    if (!line.isBlank()) {
+                        sb.append("      ").append(line.strip()).append('\n');
+                        break;
+                    }
+                }
             }
         }
         return sb.toString();
