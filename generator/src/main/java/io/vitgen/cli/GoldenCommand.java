@@ -474,17 +474,6 @@ public final class GoldenCommand extends CliCommand {
         }
     }
 
-    /** Splits one line into integers; null for a blank line (tests and small inputs). */
-    static Row parse(String line, long lineNo) throws InputError {
-        try {
-            RowReader r = new RowReader(new java.io.StringReader(line), maxRow());
-            r.line = lineNo - 1;
-            return r.next();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** Prints the values separated by spaces and ends the line, without building one huge string. */
     static void print(PrintStream out, long[] v) {
         StringBuilder sb = new StringBuilder(8192);
@@ -499,17 +488,6 @@ public final class GoldenCommand extends CliCommand {
             }
         }
         out.println(sb);
-    }
-
-    static String join(long[] v) {
-        StringBuilder sb = new StringBuilder(v.length * 6);
-        for (int i = 0; i < v.length; i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            sb.append(v[i]);
-        }
-        return sb.toString();
     }
 
     static Operator create(String op, Params p) throws InputError {
