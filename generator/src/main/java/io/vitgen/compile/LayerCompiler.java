@@ -2,6 +2,7 @@ package io.vitgen.compile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -192,6 +193,9 @@ public final class LayerCompiler {
         private final List<String> labels = new ArrayList<>();
         private final List<Program.Probe> probes = new ArrayList<>();
         private final int[] lastPairProducer;
+        private final List<BitSet> before = new ArrayList<>();
+        private final int[] lastOfUnit = new int[Unit.values().length];
+        private int lastSync = -1;
         private final Map<Space, List<BufferPlan.Slot>> slots;
 
         Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s) {
@@ -211,6 +215,7 @@ public final class LayerCompiler {
             int units = Unit.values().length;
             this.lastPairProducer = new int[units * units];
             Arrays.fill(lastPairProducer, -1);
+            Arrays.fill(lastOfUnit, -1);
         }
 
         private long off(Space sp, int slot) {
@@ -447,37 +452,65 @@ public final class LayerCompiler {
         }
 
         /**
-         * Appends a command with the tokens it needs: for every other unit, a wait on the latest
-         * of its commands that conflicts with this one (unless an earlier command of this unit
-         * already waited on a later one), and the matching signal on that command.
+         * Appends a command with the tokens it needs and no more: for every other unit, the latest
+         * of its commands that conflicts with this one (touches a byte it touches, one of them
+         * writing) must complete first; when no chain of queue order and earlier tokens already
+         * guarantees that, this command waits on a new token that the other command signals.
          */
         private int emit(Command cmd, String label) {
             Unit u = cmd.unit();
-            Command.Deps deps = cmd.deps();
+            BitSet base = new BitSet();
+            int i = cmds.size();
             if (u != null) {
+                int prev = lastOfUnit[u.ordinal()];
+                if (prev >= 0) {
+                    base.set(prev);
+                    base.or(before.get(prev));
+                }
+                if (lastSync >= 0) {
+                    base.set(lastSync);
+                    base.or(before.get(lastSync));
+                }
                 List<Command.Access> mine = cmd.accesses();
+                List<Integer> needs = new ArrayList<>();
                 for (Unit o : Unit.values()) {
-                    if (o == u) {
-                        continue;
+                    if (o != u) {
+                        int j = latestConflict(o, mine);
+                        if (j >= 0) {
+                            needs.add(j);
+                        }
                     }
-                    int j = latestConflict(o, mine);
-                    if (j < 0) {
-                        continue;
+                }
+                needs.sort(java.util.Comparator.reverseOrder());
+                Command.Deps deps = cmd.deps();
+                for (int j : needs) {
+                    if (base.get(j)) {
+                        continue; // already ordered through other commands
                     }
+                    Unit o = cmds.get(j).unit();
                     int ch = o.ordinal() * Unit.values().length + u.ordinal();
                     if (lastPairProducer[ch] >= j) {
-                        continue; // an earlier command of this unit already waited on j or later
+                        throw new IllegalStateException("token order broken on " + o + "->" + u + " at " + label);
                     }
                     lastPairProducer[ch] = j;
                     Command prod = cmds.get(j);
                     cmds.set(j, prod.withDeps(prod.deps().withSignal(u)));
                     deps = deps.withWait(o);
+                    base.set(j);
+                    base.or(before.get(j));
                 }
                 cmd = cmd.withDeps(deps);
+                lastOfUnit[u.ordinal()] = i;
+            } else {
+                for (int j = 0; j < i; j++) {
+                    base.set(j);
+                }
+                lastSync = i;
             }
+            before.add(base);
             cmds.add(cmd);
             labels.add(label);
-            return cmds.size() - 1;
+            return i;
         }
 
         private int latestConflict(Unit o, List<Command.Access> mine) {
