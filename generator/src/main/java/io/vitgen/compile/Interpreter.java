@@ -336,7 +336,6 @@ public final class Interpreter {
                 }
             }
         }
-        List<long[]> rows = new ArrayList<>();
         long[][] t = tensors.get(pr.tensor());
         int needRows = pr.rowOffset() + pr.rows();
         int needCols = pr.colOffset() + pr.cols();
@@ -355,6 +354,5 @@ public final class Interpreter {
         for (int i = 0; i < pr.rows(); i++) {
             System.arraycopy(block[i], 0, t[pr.rowOffset() + i], pr.colOffset(), pr.cols());
         }
-        rows.clear();
     }
 }

@@ -131,8 +131,16 @@ public final class LayerCompiler {
                 problems.add(p + " uses " + (igelu ? "i-GELU" : "ShiftGELU") + " but gelu.variant = " + config.gelu().variant());
             }
             long x = l.constants().softmaxX();
-            if (x < 1 || x > 255) {
-                problems.add(p + " softmax X = " + x + " does not fit the command's 8-bit X field (1..255)");
+            if (x < 1 || x > io.vitgen.hw.softmax.SoftmaxUnit.MAX_X) {
+                problems.add(p + " softmax X = " + x + " is outside the softmax unit's cfg_x range 1.."
+                        + io.vitgen.hw.softmax.SoftmaxUnit.MAX_X + " (attention score scale too small)");
+            }
+            if (igelu && l.constants().igelu() != null) {
+                try {
+                    io.vitgen.hw.gelu.IGeluUnit.constants(l.constants().igelu());
+                } catch (IllegalArgumentException e) {
+                    problems.add(p + " i-GELU constants do not fit the GELU unit: " + e.getMessage());
+                }
             }
         }
         if (n > config.softmax().maxRow()) {

@@ -37,6 +37,17 @@ public final class Netlist {
     public record InstanceText(String module, String name, List<String> params, List<String> ports) {
     }
 
+    /**
+     * One net of the printed module: its Verilog name and width, the port that drives it, the
+     * ports it drives, and the connection that made it ({@code outputs nothing reads} for an
+     * instance output left open).
+     */
+    public record Net(String name, int width, Port driver, List<Port> sinks, String connection) {
+    }
+
+    private record Resolved(TopVars vars, List<Net> nets) {
+    }
+
     private final String name;
     private final List<String> description;
     private final List<Port> ports;
@@ -84,6 +95,16 @@ public final class Netlist {
 
     /** The template variables (net names resolved, columns aligned). */
     public TopVars vars() {
+        return resolve().vars();
+    }
+
+    /** Every net driven by a port (constants are printed in place), in printing order. */
+    public List<Net> nets() {
+        return resolve().nets();
+    }
+
+    private Resolved resolve() {
+        List<Net> nets = new ArrayList<>();
         Set<String> taken = new HashSet<>();
         for (Port p : ports) {
             taken.add(p.name());
@@ -123,6 +144,7 @@ public final class Netlist {
                         }
                     }
                     netOf.put(src, net);
+                    nets.add(new Net(net, src.width(), src, List.copyOf(sinksOf.get(src)), c.label()));
                 }
                 String net = netOf.get(src);
                 if (l.sink().isTopPort() && !l.sink().name().equals(net)) {
@@ -149,6 +171,7 @@ public final class Netlist {
                     String net = unique("unused_" + stripU(i.name()) + "_" + p.name(), taken);
                     unused.add(decl(p.width(), net));
                     netOf.put(p, net);
+                    nets.add(new Net(net, p.width(), p, List.of(), "outputs nothing reads"));
                 }
             }
         }
@@ -199,7 +222,8 @@ public final class Netlist {
             }
             instDocs.add(sb.toString());
         }
-        return new TopVars(name, description, docs, instDocs, decls, groups, assigns, texts);
+        return new Resolved(new TopVars(name, description, docs, instDocs, decls, groups, assigns, texts),
+                List.copyOf(nets));
     }
 
     private static String stripU(String s) {

@@ -64,6 +64,13 @@ class TopBuilderTest {
         assertTrue(v.contains(".m_axis_tready (m_axis_tready),"), v);
         assertTrue(v.contains("input  wire [36:0] s_axis_tdata,"), v);
         assertTrue(!v.contains("$"), "no Velocity reference left");
+        // the nets as objects: skid -> fifo carries tdata, tvalid, tlast forward and tready back
+        Netlist.Net data = n.nets().stream().filter(x -> x.name().equals("skid_m_axis_tdata")).findFirst().orElseThrow();
+        assertEquals(37, data.width());
+        assertEquals("u_skid.m_axis_tdata", data.driver().path());
+        assertEquals(List.of("u_fifo.s_axis_tdata"), data.sinks().stream().map(Port::path).toList());
+        Netlist.Net clk = n.nets().stream().filter(x -> x.name().equals("aclk")).findFirst().orElseThrow();
+        assertEquals(2, clk.sinks().size());
     }
 
     @Test
