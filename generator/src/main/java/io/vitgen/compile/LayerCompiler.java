@@ -135,6 +135,16 @@ public final class LayerCompiler {
                 problems.add(p + " softmax X = " + x + " is outside the softmax unit's cfg_x range 1.."
                         + io.vitgen.hw.softmax.SoftmaxUnit.MAX_X + " (attention score scale too small)");
             }
+            for (String[] t : new String[][] {{"LayerNorm 1", "ln1"}, {"LayerNorm 2", "ln2"}}) {
+                long[] bias = t[1].equals("ln1") ? l.constants().ln1Bias() : l.constants().ln2Bias();
+                for (int j = 0; j < bias.length; j++) {
+                    if (bias[j] < Integer.MIN_VALUE || bias[j] > Integer.MAX_VALUE) {
+                        problems.add(p + " " + t[0] + " bias of channel " + j + " = " + bias[j]
+                                + " does not fit the LayerNorm unit's 32-bit bias");
+                        break;
+                    }
+                }
+            }
             if (igelu && l.constants().igelu() != null) {
                 try {
                     io.vitgen.hw.gelu.IGeluUnit.constants(l.constants().igelu());
