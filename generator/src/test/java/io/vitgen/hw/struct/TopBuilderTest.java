@@ -184,6 +184,59 @@ class TopBuilderTest {
         assertHas(problems(bad), "constant 8 does not fit the 3 bits of u_s.s_axil_awprot");
     }
 
+    /** AXI4 bundles: a full master and slave connect every field; a read-only master leaves the write side open. */
+    @Test
+    void axi4BundlesConnectFieldByField() {
+        ModuleDef master = axi4("my_dma", "m_axi", false, true);
+        ModuleDef slave = axi4("my_mem", "s_axi", true, true);
+        TopBuilder b = TopBuilder.module("vitgen_axi4_pair");
+        Port aclk = b.input("aclk", 1);
+        Instance m = b.instance("u_dma", master);
+        Instance s = b.instance("u_mem", slave);
+        b.connect(aclk, m.port("aclk"));
+        b.connect(aclk, s.port("aclk"));
+        b.connect(s.axi4("s_axi"), m.axi4("m_axi")); // either order
+        Netlist n = b.build();
+        assertEquals(29, n.nets().stream().filter(x -> !x.name().equals("aclk")).count(), "one net per AXI4 field");
+        Netlist.Net rdata = n.nets().stream().filter(x -> x.name().equals("mem_s_axi_rdata")).findFirst().orElseThrow();
+        assertEquals(64, rdata.width());
+        assertEquals("u_dma.m_axi_rdata", rdata.sinks().get(0).path());
+
+        TopBuilder r = TopBuilder.module("vitgen_axi4_readonly");
+        Port clk = r.input("aclk", 1);
+        Instance ro = r.instance("u_reader", axi4("my_reader", "m_axi", false, false));
+        Instance mem = r.instance("u_mem", slave);
+        r.connect(clk, ro.port("aclk"));
+        r.connect(clk, mem.port("aclk"));
+        r.connect(ro.axi4("m_axi"), mem.axi4("s_axi"));
+        List<String> p = problems(r);
+        assertHas(p, "u_mem.s_axi_awready has no counterpart on u_reader.m_axi");
+        assertHas(p, "u_mem.s_axi_bvalid has no counterpart on u_reader.m_axi");
+        assertHas(p, "unconnected input u_mem.s_axi_awvalid (1 bit)");
+        assertHas(p, "unconnected input u_mem.s_axi_wdata (64 bits)");
+    }
+
+    static ModuleDef axi4(String name, String prefix, boolean slave, boolean write) {
+        ModuleDef.Builder b = ModuleDef.external(name).input("aclk", 1);
+        Direction f = slave ? Direction.IN : Direction.OUT;
+        Direction r = slave ? Direction.OUT : Direction.IN;
+        String[][] fields = {{"awid", "4", "f", "w"}, {"awaddr", "32", "f", "w"}, {"awlen", "8", "f", "w"},
+            {"awsize", "3", "f", "w"}, {"awburst", "2", "f", "w"}, {"awvalid", "1", "f", "w"}, {"awready", "1", "r", "w"},
+            {"wdata", "64", "f", "w"}, {"wstrb", "8", "f", "w"}, {"wlast", "1", "f", "w"}, {"wvalid", "1", "f", "w"},
+            {"wready", "1", "r", "w"}, {"bid", "4", "r", "w"}, {"bresp", "2", "r", "w"}, {"bvalid", "1", "r", "w"},
+            {"bready", "1", "f", "w"}, {"arid", "4", "f", "r"}, {"araddr", "32", "f", "r"}, {"arlen", "8", "f", "r"},
+            {"arsize", "3", "f", "r"}, {"arburst", "2", "f", "r"}, {"arvalid", "1", "f", "r"}, {"arready", "1", "r", "r"},
+            {"rid", "4", "r", "r"}, {"rdata", "64", "r", "r"}, {"rresp", "2", "r", "r"}, {"rlast", "1", "r", "r"},
+            {"rvalid", "1", "r", "r"}, {"rready", "1", "f", "r"}};
+        for (String[] x : fields) {
+            if (!write && x[3].equals("w")) {
+                continue;
+            }
+            b.port(prefix + "_" + x[0], x[2].equals("f") ? f : r, Width.fixed(Integer.parseInt(x[1])));
+        }
+        return b.build();
+    }
+
     static ModuleDef axiLite(String name, String prefix, boolean slave) {
         ModuleDef.Builder b = ModuleDef.external(name).input("aclk", 1);
         Direction f = slave ? Direction.IN : Direction.OUT;
