@@ -86,8 +86,10 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
             put(m, Space.ATT, "scores slot " + slot + " (row block x N int8)", rb * n);
             put(m, Space.ATT, "probabilities slot " + slot + " (row block x N)", rb * n * probBytes);
         }
-        put(m, Space.HID, "FC1 output (N x MLP int8)", n * mlp);
-        put(m, Space.HID, "GELU output (N x MLP int8)", n * mlp);
+        for (int slot = 0; slot < 2; slot++) {
+            put(m, Space.HID, "FC1 output slot " + slot + " (row block x MLP int8)", rb * mlp);
+            put(m, Space.HID, "GELU output slot " + slot + " (row block x MLP int8)", rb * mlp);
+        }
         long k = LayerCompiler.constBytes(s);
         put(m, Space.CONST, "constants slot 0", k);
         put(m, Space.CONST, "constants slot 1", k);

@@ -321,8 +321,6 @@ public final class LayerCompiler {
             long res1Off = off(Space.RES, 1);
             long lnOff = off(Space.ACT, 0);
             long ctxOff = off(Space.ACT, 1);
-            long fc1Off = off(Space.HID, 0);
-            long geluOff = off(Space.HID, 1);
 
             // LN1 and QKV per row block
             for (int r0 = 0; r0 < n; r0 += rb) {
@@ -372,7 +370,7 @@ public final class LayerCompiler {
             }
             emit(loadWeight(w[3], slot[1]), p + "load w.fc2");
 
-            // MLP: FC1 and GELU one block ahead of FC2
+            // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
             List<Integer> starts = new ArrayList<>();
             for (int r0 = 0; r0 < n; r0 += rb) {
                 starts.add(r0);
@@ -382,11 +380,11 @@ public final class LayerCompiler {
                     int r0 = starts.get(b);
                     int rows = Math.min(rb, n - r0);
                     Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
-                    Operand fc1 = Operand.of(Space.HID, fc1Off + (long) r0 * mlp, mlp);
+                    Operand fc1 = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2)), mlp);
                     int i = emit(gemmPerChannel(ln, weightOp(slot[0], mlp), fc1, rows, c, mlp, cst.plus(t.fc1Bias()),
                             cst.plus(t.fc1Scale())), p + "fc1 rows " + r0);
                     probe(i, p + "fc1", r0, 0, fc1, rows, mlp, Program.ElemType.I8);
-                    Operand g = Operand.of(Space.HID, geluOff + (long) r0 * mlp, mlp);
+                    Operand g = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2) + 1), mlp);
                     boolean ig = L.gelu() == EncoderLayer.GeluMode.IGELU;
                     Command.Gelu gc = ig
                             ? new Command.Gelu(Command.Deps.NONE, true, fc1, g, rows, mlp, 0, k.igelu().b(), k.igelu().c(),
@@ -399,7 +397,7 @@ public final class LayerCompiler {
                 if (b >= 1) {
                     int r0 = starts.get(b - 1);
                     int rows = Math.min(rb, n - r0);
-                    Operand g = Operand.of(Space.HID, geluOff + (long) r0 * mlp, mlp);
+                    Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1), mlp);
                     Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
                     Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
                     int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g,
