@@ -33,8 +33,12 @@ public final class StreamChecker {
      * @param order          an order in which the abstract machine completed the commands (the
      *                       prefix it reached when it deadlocked)
      * @param maxOutstanding the most tokens any channel held at once in that run
+     * @param backwardTokens tokens whose signalling command comes after the waiting command in
+     *                       stream order: legal, but they need queues deep enough to hold the
+     *                       commands in between; with none, the stream is deadlock-free at every
+     *                       queue depth (each wait is released by an earlier command)
      */
-    public record Result(List<String> problems, int[] order, int maxOutstanding) {
+    public record Result(List<String> problems, int[] order, int maxOutstanding, int backwardTokens) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -159,7 +163,7 @@ public final class StreamChecker {
             }
         }
         if (!problems.isEmpty()) {
-            return new Result(problems, new int[0], 0);
+            return new Result(problems, new int[0], 0, 0);
         }
 
         // 2. abstract machine
@@ -246,7 +250,7 @@ public final class StreamChecker {
                         : " (the " + c.unit() + " queue is full at depth " + queueDepth + ")");
             }
             problems.add(sb.toString());
-            return new Result(problems, java.util.Arrays.copyOf(order, completed), maxOut);
+            return new Result(problems, java.util.Arrays.copyOf(order, completed), maxOut, backward(producers, consumers));
         }
 
         // 3. happens-before (transitive closure in completion order) and hazards
@@ -297,7 +301,21 @@ public final class StreamChecker {
             before[i] = b;
         }
         hazards(before, problems);
-        return new Result(problems, order, maxOut);
+        return new Result(problems, order, maxOut, backward(producers, consumers));
+    }
+
+    private static int backward(List<List<Integer>> producers, List<List<Integer>> consumers) {
+        int n = 0;
+        for (int ch = 0; ch < producers.size(); ch++) {
+            List<Integer> p = producers.get(ch);
+            List<Integer> q = consumers.get(ch);
+            for (int k = 0; k < Math.min(p.size(), q.size()); k++) {
+                if (p.get(k) > q.get(k)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private void hazards(BitSet[] before, List<String> problems) {

@@ -84,6 +84,7 @@ class StreamCheckerTest {
                 op(Space.ATT, 64, 4), 1, 4, 20);
         List<Command> s = List.of(g0, g1, sm, new Command.End(NONE));
         assertTrue(StreamChecker.check(s, null, 2).ok(), StreamChecker.check(s, null, 2).problems().toString());
+        assertEquals(1, StreamChecker.check(s, null, 2).backwardTokens(), "g0 waits on the later softmax");
         List<String> p = StreamChecker.check(s, List.of("g0", "g1", "softmax", "end"), 1).problems();
         assertTrue(p.get(0).contains("the dispatcher holds #1 GEMM (g1) (the GEMM queue is full at depth 1)"), p.toString());
     }
@@ -123,6 +124,7 @@ class StreamCheckerTest {
                                 16, g == EncoderLayer.GeluMode.IGELU ? "igelu" : "shiftgelu"));
                 assertEquals(p.commands(), CommandCodec.decode(p.words()));
                 assertTrue(p.check(1).ok(), "queue depth 1 suffices for a compiled stream: " + p.check(1).problems());
+                assertEquals(0, p.check(8).backwardTokens(), "every compiled token goes forward in the stream");
                 // remove one token pair at a time: the checker must find an unordered hazard every time
                 int pairs = 0;
                 for (int i = 0; i < p.commands().size(); i++) {
