@@ -96,7 +96,10 @@ public final class AttnShiftUnit {
                 .fact("head dim", p.headDim())
                 .fact("V lanes", p.vLanes() + " shift-adds per cycle, " + p.groups() + " beats per key")
                 .fact("accumulator", p.accW() + " bits")
-                .fact("latency", "2 cycles from the last V beat of a row to its first output beat")
+                .fact("latency", "output beat g of a row leaves 2 cycles after the V beat of group g of the row's last key:"
+                        + " the first output beat 2 cycles after the last key's first V beat"
+                        + (p.groups() >= 3 ? " (before the row's last V beat)" : "")
+                        + ", the last output beat 2 cycles after the row's last V beat")
                 .fact("throughput", "1 V beat per cycle: N * " + p.groups() + " cycles per row of N keys")
                 .synthesize(true)
                 .build();
