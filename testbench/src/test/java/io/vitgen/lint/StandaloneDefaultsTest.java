@@ -117,6 +117,9 @@ class StandaloneDefaultsTest {
         }
         StringBuilder problems = new StringBuilder();
         for (Map.Entry<String, Map<String, Set<Long>>> e : used.entrySet()) {
+            if (Files.readString(dir.resolve(e.getKey() + ".v"), StandardCharsets.UTF_8).contains("// Generic cell: ")) {
+                continue;
+            }
             Map<String, Long> def = defaults(dir, e.getKey());
             for (Map.Entry<String, Set<Long>> p : e.getValue().entrySet()) {
                 if (p.getValue().size() != 1 || !def.containsKey(p.getKey())) {
@@ -129,8 +132,56 @@ class StandaloneDefaultsTest {
                 }
             }
         }
+        // generic cells (placeholder defaults, say so in their header) must be given every
+        // parameter by every instance in every generated file
+        for (ModuleSpec top : blocks) {
+            for (ModuleSpec m : top.flatten()) {
+                String text = Files.readString(dir.resolve(m.name() + ".v"), StandardCharsets.UTF_8);
+                for (Instance inst : instances(text)) {
+                    Path cell = dir.resolve(inst.module() + ".v");
+                    String cellText = Files.readString(cell, StandardCharsets.UTF_8);
+                    if (!cellText.contains("// Generic cell: ")) {
+                        continue;
+                    }
+                    Set<String> missing = new LinkedHashSet<>(parseDefaults(cellText).keySet());
+                    missing.removeAll(inst.overrides());
+                    if (!missing.isEmpty()) {
+                        problems.append(m.name()).append(": instance of the generic cell ").append(inst.module())
+                                .append(" leaves ").append(missing).append(" at its placeholder default\n");
+                    }
+                }
+            }
+        }
         assertEquals("", problems.toString(), "parameter defaults differing from the configured design");
         assertTrue(used.containsKey("vitgen_mac_array"), "the hierarchy was elaborated: " + used.keySet());
+    }
+
+    /** One instantiation of a vitgen module in a file: the module and the parameters it sets. */
+    record Instance(String module, Set<String> overrides) {
+    }
+
+    /** Every {@code vitgen_x #( .P (...), ... ) u_name (} in {@code text}, parentheses balanced. */
+    static List<Instance> instances(String text) {
+        List<Instance> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\\b(vitgen_[a-z0-9_]+)\\s*#\\s*\\(").matcher(text);
+        while (m.find()) {
+            if (text.substring(Math.max(0, m.start() - 7), m.start()).equals("module ")) {
+                continue;
+            }
+            int depth = 1;
+            int i = m.end();
+            while (i < text.length() && depth > 0) {
+                char ch = text.charAt(i++);
+                depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            }
+            Matcher p = Pattern.compile("\\.([A-Z_][A-Z0-9_]*)\\s*\\(").matcher(text.substring(m.end(), i));
+            Set<String> names = new LinkedHashSet<>();
+            while (p.find()) {
+                names.add(p.group(1));
+            }
+            out.add(new Instance(m.group(1), names));
+        }
+        return out;
     }
 
     /** Adds, per module below {@code top} (its derived copies included), the parameter values in effect. */

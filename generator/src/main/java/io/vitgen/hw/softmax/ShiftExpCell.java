@@ -21,10 +21,16 @@ public final class ShiftExpCell {
     private ShiftExpCell() {
     }
 
+    /** The cell with LANES = 1 (set per instance). */
     public static ModuleSpec spec() {
+        return spec(1);
+    }
+
+    /** The cell with LANES = {@code lanes} as its default (SIDE_W differs per instance and is set there). */
+    public static ModuleSpec spec(int lanes) {
         return ModuleSpec.builder("vitgen_softmax_exp")
                 .template("softmax_exp.v.vm")
-                .vars(new Vars(1, 1))
+                .vars(new Vars(lanes, 1))
                 .summary("ShiftExp(d; X, 15) for d in [-255, 0], run-time X in [1, 127], shifts and adds only (INTOPS 2)")
                 .fact("latency", LATENCY + " enabled cycles")
                 .fact("throughput", "1 beat per cycle")

@@ -137,9 +137,9 @@ public final class SoftmaxUnit {
                 .child(Cells.fifo())
                 .child(Cells.skidBuffer())
                 .child(ReduceTree.spec())
-                .child(ShiftExpCell.spec())
+                .child(ShiftExpCell.spec(p.lanes()))
                 // the template prints only the configured output's datapath: one of the two cells
-                .child(p.log2() ? Log2CodeCell.spec() : Divider.spec())
+                .child(p.log2() ? Log2CodeCell.spec(p.lanes()) : Divider.spec())
                 .summary("Streaming Shiftmax (INTOPS 3" + (p.log2() ? ", log2 output INTOPS 4" : "")
                         + "), int8 scores, run-time X, " + output)
                 .fact("lanes", p.lanes())
