@@ -169,7 +169,7 @@ public final class ConfigLoader {
             errors.add("quant.acc.bits=" + q.accBits() + " is too narrow: quant.act.bits=" + q.actBits()
                     + " x quant.weight.bits=" + q.weightBits() + " summed over K=" + kMax
                     + " (the largest reduction of the " + model.name() + " model) needs at least " + need
-                    + " bits (INTOPS 8)");
+                    + " bits (docs/arithmetic.md section 8)");
         }
         if (!"output-stationary".equals(mac.dataflow())) {
             errors.add("mac.dataflow=" + mac.dataflow() + " is not implemented yet; the MAC array is"
@@ -210,7 +210,7 @@ public final class ConfigLoader {
         }
     }
 
-    /** INTOPS 8: acc_bits >= a_bits + w_bits - 1 + ceil(log2 K_max) + 1. */
+    /** docs/arithmetic.md section 8: acc_bits >= a_bits + w_bits - 1 + ceil(log2 K_max) + 1. */
     public static int requiredAccBits(int aBits, int wBits, int kMax) {
         int log2 = 0;
         while ((1L << log2) < kMax) {

@@ -7,7 +7,7 @@ import io.vitgen.config.Config;
 import io.vitgen.golden.IntGemm;
 
 /**
- * Builders of the integer GEMM engine (INTOPS 8, then INTOPS 1 per output channel): an
+ * Builders of the integer GEMM engine (docs/arithmetic.md section 8, then docs/arithmetic.md section 1 per output channel): an
  * output-stationary systolic array of signed multiply-accumulate cells fed and drained by
  * AXI4-Stream, computing any M x K x N GEMM tile by tile. See docs/mac.md for the stream order.
  *
@@ -23,7 +23,7 @@ public final class MacArray {
     public static final int MAX_DIM = 64;
     /** Bits of one lane of the channel-parameter stream: {k[5:0], m[31:0], bias[31:0]}. */
     public static final int CHAN_BITS = 70;
-    /** Bias bits (signed), INTOPS 8. */
+    /** Bias bits (signed), docs/arithmetic.md section 8. */
     public static final int BIAS_BITS = 32;
     /** Widest output after requantization. */
     public static final int MAX_OUT_W = 32;
@@ -206,7 +206,7 @@ public final class MacArray {
                 .child(array(s))
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
-                        + s.outW() + " (INTOPS 8, 1)")
+                        + s.outW() + " (docs/arithmetic.md sections 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
                 .fact("DSP packing", (s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
                         + " multipliers)" : "none: one multiplier per MAC")

@@ -6,7 +6,7 @@ import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
 
 /**
- * Builder of {@code vitgen_shiftgelu}: ShiftGELU over rows of hidden channels (INTOPS 5), int16
+ * Builder of {@code vitgen_shiftgelu}: ShiftGELU over rows of hidden channels (docs/arithmetic.md section 5), int16
  * output or int8 after dyadic requantization. See docs/gelu.md for the organisation: a two-bank
  * row buffer (the row maximum is known only at tlast), LANES free-running element lanes with one
  * pipelined divider each, and credit-based back-pressure into an output FIFO.
@@ -71,7 +71,7 @@ public final class ShiftGeluUnit {
             b.child(Requant.unit());
         }
         int levels = levels(lanes);
-        return b.summary("ShiftGELU x*sigmoid(1.702x) with row maximum and one division per element (INTOPS 5), "
+        return b.summary("ShiftGELU x*sigmoid(1.702x) with row maximum and one division per element (docs/arithmetic.md section 5), "
                         + (requantInt8 ? "int8 after requantization" : "int16 output"))
                 .fact("lanes", lanes)
                 .fact("max row", maxRow + " elements (" + beats(maxRow, lanes) + " beats per bank, 2 banks)")

@@ -8,7 +8,7 @@ import io.vitgen.hw.Requant;
 import io.vitgen.hw.softmax.ReduceTree;
 
 /**
- * Builder of the streaming I-LayerNorm unit {@code vitgen_layernorm} (INTOPS 6) and its row
+ * Builder of the streaming I-LayerNorm unit {@code vitgen_layernorm} (docs/arithmetic.md section 6) and its row
  * statistics engine {@code vitgen_layernorm_stats}. See docs/layernorm.md.
  *
  * <p>Data path: int16 rows in on {@code s_axis} (LANES channels per beat) are written into a row
@@ -75,7 +75,7 @@ public final class LayerNormUnit {
         if (int8) {
             b.child(Requant.unit());
         }
-        return b.summary("I-LayerNorm (INTOPS 6): int16 rows of up to " + g.channelCap() + " channels, "
+        return b.summary("I-LayerNorm (docs/arithmetic.md section 6): int16 rows of up to " + g.channelCap() + " channels, "
                         + lanes + " per beat, per-channel bias"
                         + (int8 ? " and dyadic requantization to int8" : ", raw " + RAW_BITS + "-bit output"))
                 .fact("lanes", lanes)
@@ -100,7 +100,7 @@ public final class LayerNormUnit {
                 .template("layernorm_stats.v.vm")
                 .vars(new StatsVars(g.countW(), g.sumW(), g.sqW(), g.beatW(), g.vW(), g.denW(), g.quotW(), g.slotW()))
                 .child(Divider.spec())
-                .summary("I-LayerNorm row statistics: mu, V, literal 10-step Newton std, g (INTOPS 6 steps 1-5)")
+                .summary("I-LayerNorm row statistics: mu, V, literal 10-step Newton std, g (docs/arithmetic.md section 6 steps 1-5)")
                 .fact("latency", (LayerNormGeometry.PASSES - 1) * g.passPeriod() + g.divLatency() + 1
                         + " cycles from admission to result")
                 .build();

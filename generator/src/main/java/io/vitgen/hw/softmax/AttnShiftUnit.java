@@ -9,7 +9,7 @@ import io.vitgen.hw.ModuleSpec;
 
 /**
  * Builder of {@code vitgen_attn_shift}: attention x V from the softmax unit's log2 codes by
- * shifts and adds (INTOPS 4), acc_j = sum_i (V_ij &lt;&lt; (15 - code_i)) over the keys whose zero
+ * shifts and adds (docs/arithmetic.md section 4), acc_j = sum_i (V_ij &lt;&lt; (15 - code_i)) over the keys whose zero
  * flag is clear. It consumes the softmax output stream unchanged plus a key-major V stream; see
  * docs/softmax.md for the stream format.
  */
@@ -92,7 +92,7 @@ public final class AttnShiftUnit {
                 .template("attn_shift.v.vm")
                 .vars(new Vars(p.codeLanes(), p.vLanes(), p.headDim(), p.accW()))
                 .child(Cells.skidBuffer())
-                .summary("Attention x V by shifts from log2 softmax codes, acc_j = sum V_ij << (15 - code_i) (INTOPS 4)")
+                .summary("Attention x V by shifts from log2 softmax codes, acc_j = sum V_ij << (15 - code_i) (docs/arithmetic.md section 4)")
                 .fact("head dim", p.headDim())
                 .fact("V lanes", p.vLanes() + " shift-adds per cycle, " + p.groups() + " beats per key")
                 .fact("accumulator", p.accW() + " bits")

@@ -3,7 +3,7 @@ package io.vitgen.hw.softmax;
 import io.vitgen.hw.ModuleSpec;
 
 /**
- * The cell {@code vitgen_softmax_log2code}: the 4-bit log2 code and zero flag of INTOPS 4 from
+ * The cell {@code vitgen_softmax_log2code}: the 4-bit log2 code and zero flag of docs/arithmetic.md section 4 from
  * s and e_i by 16 threshold comparisons per lane instead of a division (proof in
  * docs/softmax.md; exhaustive check in the generator tests).
  */
@@ -31,7 +31,7 @@ public final class Log2CodeCell {
         return ModuleSpec.builder("vitgen_softmax_log2code")
                 .template("softmax_log2code.v.vm")
                 .vars(new Vars(lanes, lanes + 1))
-                .summary("Log2 softmax code {zero, code} of RNE(s/e) by 16 comparisons, no divider (INTOPS 4)")
+                .summary("Log2 softmax code {zero, code} of RNE(s/e) by 16 comparisons, no divider (docs/arithmetic.md section 4)")
                 .fact("latency", LATENCY + " enabled cycles")
                 .fact("throughput", "1 beat per cycle")
                 .build();

@@ -11,7 +11,7 @@ import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
 
 /**
- * Builder of the streaming softmax unit {@code vitgen_softmax} (INTOPS 3, and 4 for the log2
+ * Builder of the streaming softmax unit {@code vitgen_softmax} (docs/arithmetic.md section 3, and 4 for the log2
  * output): int8 score rows in, LANES per beat; linear b-bit probabilities or 4-bit log2 codes
  * with a zero flag out, at LANES elements per cycle for back-to-back rows. X is the run-time
  * input {@code cfg_x}. See docs/softmax.md for the three passes, the buffers and the timing.
@@ -41,7 +41,7 @@ public final class SoftmaxUnit {
      *
      * @param lanes         scores per beat
      * @param maxRow        longest row in elements
-     * @param log2          true: log2 code + zero flag (INTOPS 4); false: linear probabilities
+     * @param log2          true: log2 code + zero flag (docs/arithmetic.md section 4); false: linear probabilities
      * @param outBits       bits of a linear output lane, 8 or 16 (ignored, but still 8 or 16, for log2)
      * @param divPipelined  true: one pipelined divider takes a division every cycle
      * @param dividers      iterative dividers taking the rows in turn (1 when pipelined)
@@ -140,7 +140,7 @@ public final class SoftmaxUnit {
                 .child(ShiftExpCell.spec(p.lanes()))
                 // the template prints only the configured output's datapath: one of the two cells
                 .child(p.log2() ? Log2CodeCell.spec(p.lanes()) : Divider.spec())
-                .summary("Streaming Shiftmax (INTOPS 3" + (p.log2() ? ", log2 output INTOPS 4" : "")
+                .summary("Streaming Shiftmax (docs/arithmetic.md section 3" + (p.log2() ? ", log2 output docs/arithmetic.md section 4" : "")
                         + "), int8 scores, run-time X, " + output)
                 .fact("lanes", p.lanes())
                 .fact("max row", p.maxRow() + " elements (" + p.maxBeats() + " beats)")
