@@ -22,6 +22,7 @@ public final class ConfigLoader {
     private final Map<String, String> explicit = new LinkedHashMap<>();
     private final Map<String, String> origin = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private java.util.function.Consumer<String> warnings = System.err::println;
 
     /** Adds the keys of a properties file; later sources override earlier ones. */
     public ConfigLoader file(Path file) {
@@ -119,9 +120,38 @@ public final class ConfigLoader {
         if (softmax.log2()) {
             v.remove("softmax.out.bits");
         }
-        return new Config(v.get("design.name"),
+        Config config = new Config(v.get("design.name"),
                 new Config.Target(v.get("target.vendor"), v.get("target.part"), i(v, "target.clock.mhz")),
                 quant, mac, softmax, ln, gelu, model, "on".equals(v.get("synth.yosys")), v);
+        checkFit(config, v.get("target.fit"));
+        return config;
+    }
+
+    /** target.fit: the resource, vendor and clock check of io.vitgen.estimate.FitCheck. */
+    private void checkFit(Config config, String mode) throws ConfigException {
+        if ("off".equals(mode)) {
+            return;
+        }
+        List<String> fit = io.vitgen.estimate.FitCheck.of(config).problems();
+        if (fit.isEmpty()) {
+            return;
+        }
+        if ("error".equals(mode)) {
+            List<String> errors = new ArrayList<>();
+            for (String p : fit) {
+                errors.add("target.fit=error: " + p);
+            }
+            throw new ConfigException(errors);
+        }
+        for (String p : fit) {
+            warnings.accept("vitgen: warning: " + p + " (target.fit=warn; target.fit=error refuses, docs/estimate.md)");
+        }
+    }
+
+    /** Where fit-check warnings go (stderr unless set); the configuration is still valid. */
+    public ConfigLoader warnings(java.util.function.Consumer<String> sink) {
+        this.warnings = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
     }
 
     private ModelShape model(Map<String, String> v, List<String> errors) {

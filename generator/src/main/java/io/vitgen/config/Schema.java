@@ -21,6 +21,11 @@ public final class Schema {
                     + " generic otherwise."),
             Key.integer("target.clock.mhz", 300, 10, 1000,
                     "Target clock frequency of aclk in MHz; written into the clock constraint."),
+            Key.choice("target.fit", "warn", List.of("warn", "error", "off"),
+                    "Fit check of the resource estimate against target.part (LUT, FF, DSP, BRAM36), of target.vendor"
+                    + " against the part's vendor and of target.clock.mhz against the part's DSP clock limit:"
+                    + " warn prints problems on stderr and in report.md, error refuses the configuration (nothing"
+                    + " written), off skips it (docs/estimate.md)."),
             Key.choice("quant.act.bits", "8", List.of("8", "4"),
                     "Activation bits of the GEMM operands (signed)."),
             Key.choice("quant.weight.bits", "8", List.of("8", "4"),

@@ -215,12 +215,12 @@ public final class MacArray {
                 .fact("K limit", "K_MAX = " + s.kLimit() + (s.kLimit() == K_LIMIT_CAP ? " (capped at 2^31 - 1)"
                         : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
                         + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
-                .fact("requantizer", s.reqLanes() + " lanes (" + s.requantDsps() + " DSP48E2), "
+                .fact("requantizer", Words.count(s.reqLanes(), "lane") + " (" + s.requantDsps() + " DSP48E2), "
                         + (s.reqBeats() == 1 ? "one output row per cycle"
                                 : "one output row per " + s.reqBeats() + " cycles behind a " + s.rows()
                                         + "-row FIFO: a full tile needs " + s.rows() * s.reqBeats()
                                         + " cycles to requantize"))
-                .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
+                .fact("throughput", Words.count((long) s.rows() * s.cols(), "MAC") + " per cycle; tiles back to back when K >= "
                         + s.backToBackK() + (s.reqBeats() == 1 ? " (2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1)"
                                 : " (max(2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1, R x ceil(C / requant lanes)))"))
                 .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")

@@ -4,6 +4,7 @@ import io.vitgen.golden.PolyGelu;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.Words;
 
 /**
  * Builder of {@code vitgen_igelu}: I-BERT's polynomial i-GELU (docs/arithmetic.md section 7) on int8 inputs, a pure
@@ -71,7 +72,7 @@ public final class IGeluUnit {
                         + (requantInt8 ? "int8 after requantization" : RAW_BITS + "-bit raw output"))
                 .fact("lanes", lanes)
                 .fact("latency", latency(requantInt8) + " cycles")
-                .fact("throughput", lanes + " elements per cycle")
+                .fact("throughput", Words.count(lanes, "element") + " per cycle")
                 .synthesize(true)
                 .build();
     }

@@ -5,6 +5,7 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.Words;
 import io.vitgen.hw.softmax.ReduceTree;
 
 /**
@@ -75,7 +76,7 @@ public final class LayerNormUnit {
         if (int8) {
             b.child(Requant.unit());
         }
-        return b.summary("I-LayerNorm (docs/arithmetic.md section 6): int16 rows of up to " + g.channelCap() + " channels, "
+        return b.summary("I-LayerNorm (docs/arithmetic.md section 6): int16 rows of up to " + Words.count(g.channelCap(), "channel") + ", "
                         + lanes + " per beat, per-channel bias"
                         + (int8 ? " and dyadic requantization to int8" : ", raw " + RAW_BITS + "-bit output"))
                 .fact("lanes", lanes)
@@ -83,12 +84,12 @@ public final class LayerNormUnit {
                         ? " (rows up to " + g.channelCap() + " accepted)" : ""))
                 .fact("output", int8 ? "int8 (per-channel m/k)" : "raw out_i, " + RAW_BITS + "-bit signed")
                 .fact("latency", g.latency() + " cycles from a row's last input beat to its first output beat")
-                .fact("throughput", lanes + " channels/cycle for back-to-back rows of C >= " + g.fullRateChannels()
+                .fact("throughput", Words.count(lanes, "channel") + "/cycle for back-to-back rows of C >= " + g.fullRateChannels()
                         + "; one row per " + LayerNormGeometry.PASSES + " cycles at most")
                 .fact("row buffer", g.bufBeats() + " beats x " + g.bufEntryW() + " bits")
                 .fact("divider", "pipelined " + g.vW() + "/" + g.denW() + " bits, " + g.quotW() + " quotient bits ("
-                        + g.divLatency() + " cycles), " + g.slots()
-                        + " rows interleaved, " + LayerNormGeometry.PASSES + " passes of " + g.passPeriod()
+                        + g.divLatency() + " cycles), " + Words.count(g.slots(), "row")
+                        + " interleaved, " + LayerNormGeometry.PASSES + " passes of " + g.passPeriod()
                         + " cycles per row")
                 .synthesize(true)
                 .build();

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.vitgen.config.Config;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.Words;
 
 /**
  * Builder of {@code vitgen_attn_shift}: attention x V from the softmax unit's log2 codes by
@@ -94,13 +95,13 @@ public final class AttnShiftUnit {
                 .child(Cells.skidBuffer())
                 .summary("Attention x V by shifts from log2 softmax codes, acc_j = sum V_ij << (15 - code_i) (docs/arithmetic.md section 4)")
                 .fact("head dim", p.headDim())
-                .fact("V lanes", p.vLanes() + " shift-adds per cycle, " + p.groups() + " beats per key")
+                .fact("V lanes", Words.count(p.vLanes(), "shift-add") + " per cycle, " + Words.count(p.groups(), "beat") + " per key")
                 .fact("accumulator", p.accW() + " bits")
                 .fact("latency", "output beat g of a row leaves 2 cycles after the V beat of group g of the row's last key:"
                         + " the first output beat 2 cycles after the last key's first V beat"
                         + (p.groups() >= 3 ? " (before the row's last V beat)" : "")
                         + ", the last output beat 2 cycles after the row's last V beat")
-                .fact("throughput", "1 V beat per cycle: N * " + p.groups() + " cycles per row of N keys")
+                .fact("throughput", "1 V beat per cycle: " + (p.groups() == 1 ? "N" : "N * " + p.groups()) + " cycles per row of N keys")
                 .synthesize(true)
                 .build();
     }

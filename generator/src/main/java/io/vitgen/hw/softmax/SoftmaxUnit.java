@@ -9,6 +9,7 @@ import io.vitgen.config.Config;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.Words;
 
 /**
  * Builder of the streaming softmax unit {@code vitgen_softmax} (docs/arithmetic.md section 3, and 4 for the log2
@@ -143,15 +144,15 @@ public final class SoftmaxUnit {
                 .summary("Streaming Shiftmax (docs/arithmetic.md section 3" + (p.log2() ? ", log2 output docs/arithmetic.md section 4" : "")
                         + "), int8 scores, run-time X, " + output)
                 .fact("lanes", p.lanes())
-                .fact("max row", p.maxRow() + " elements (" + p.maxBeats() + " beats)")
+                .fact("max row", Words.count(p.maxRow(), "element") + " (" + Words.count(p.maxBeats(), "beat") + ")")
                 .fact("output", output)
                 .fact("divider", p.log2() ? "none (16 comparisons per lane)"
                         : p.divPipelined() ? "pipelined, 1 division/cycle"
-                        : p.dividers() + " iterative, taking rows in turn, 1 division/32 cycles each")
+                        : p.dividers() + " iterative, taking rows in turn, 1 division/32 cycles" + (p.dividers() > 1 ? " each" : ""))
                 .fact("latency", "last input beat to first output beat: B + " + latencyOffset(p)
                         + " cycles for a row of B beats")
-                .fact("throughput", p.lanes() + " elements/cycle for back-to-back rows"
-                        + (p.minFullRateBeats() == 1 ? "" : " of at least " + p.minFullRateBeats() + " beats"))
+                .fact("throughput", Words.count(p.lanes(), "element") + "/cycle for back-to-back rows"
+                        + (p.minFullRateBeats() == 1 ? "" : " of at least " + Words.count(p.minFullRateBeats(), "beat")))
                 .fact("buffers", "score FIFO " + scoreDepth(p) + " x " + fifoBits(p) + " bits, difference FIFO "
                         + diffDepth(p) + " x " + fifoBits(p) + " bits")
                 .synthesize(true)
