@@ -136,6 +136,7 @@ class ArithmeticDocTest {
         files.add(root.resolve("README.md"));
         Pattern plain = Pattern.compile("docs/arithmetic\\.md,? sections? (\\d+)((?:(?:, | and |-| then )\\d+)*)");
         Pattern md = Pattern.compile("arithmetic §(\\d+)((?:(?:, |-| and | then )§\\d+)*)");
+        Pattern words = Pattern.compile("arithmetic sections? (\\d+)((?:(?:, | and |-| then )\\d+)*)");
         Pattern number = Pattern.compile("\\d+");
         List<String> problems = new ArrayList<>();
         int citations = 0;
@@ -154,7 +155,7 @@ class ArithmeticDocTest {
             if (at >= 0) {
                 problems.add(rel + ":" + lineOf(text, at) + ": cites INTOPS; cite docs/arithmetic.md instead");
             }
-            for (Pattern p : List.of(plain, md)) {
+            for (Pattern p : List.of(plain, md, words)) {
                 Matcher m = p.matcher(text);
                 while (m.find()) {
                     citations++;
