@@ -252,7 +252,7 @@ public final class Simulation implements AutoCloseable {
     public String failureArtifacts() {
         Path rp = keepReplay();
         StringBuilder sb = new StringBuilder();
-        sb.append("seed ").append(seed).append('\n');
+        sb.append("seed ").append(seed).append(" (").append(io.vitgen.golden.Seeds.reproduce(seed)).append(")\n");
         sb.append("replay: ").append(rp).append("\n  re-run without Java: ").append(model.executable())
                 .append(" --replay ").append(rp).append(" --dump\n");
         Optional<WaveFormat> fmt = WaveFormat.requested();

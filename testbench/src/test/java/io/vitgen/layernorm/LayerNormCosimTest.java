@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.vitgen.golden.IntLayerNorm;
+import io.vitgen.golden.Seeds;
 import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.SimOptions;
 import io.vitgen.sim.Simulation;
@@ -37,9 +38,8 @@ class LayerNormCosimTest {
     @Test
     void fourLanesInt8DeitShapes() {
         LayerNormRig rig = new LayerNormRig(4, 768, true);
-        long seed = 0x1A7E_0004L;
+        long seed = Seeds.of("layernorm 4x768 int8", 0x1A7E_0004L);
         try (Simulation sim = rig.model.open(seed, SimOptions.randomInitialState())) {
-            System.out.println("layernorm 4x768 int8 seed " + seed);
             Session s = new Session(rig, sim, seed, 600);
             s.table(192, 700, 800, 150);
             s.table(197, 1000, 1000, 80);
@@ -57,9 +57,8 @@ class LayerNormCosimTest {
     @Test
     void oneLaneRaw() {
         LayerNormRig rig = new LayerNormRig(1, 768, false);
-        long seed = 0x1A7E_0001L;
+        long seed = Seeds.of("layernorm 1x768 raw", 0x1A7E_0001L);
         try (Simulation sim = rig.model.open(seed)) {
-            System.out.println("layernorm 1x768 raw seed " + seed);
             Session s = new Session(rig, sim, seed, 750);
             s.table(192, 800, 700, 60);
             s.table(1, 1000, 1000, 30);
@@ -75,9 +74,8 @@ class LayerNormCosimTest {
     @Test
     void eightLanesInt8ShortRows() {
         LayerNormRig rig = new LayerNormRig(8, 40, true);
-        long seed = 0x1A7E_0008L;
+        long seed = Seeds.of("layernorm 8x40 int8", 0x1A7E_0008L);
         try (Simulation sim = rig.model.open(seed)) {
-            System.out.println("layernorm 8x40 int8 seed " + seed);
             Session s = new Session(rig, sim, seed, 1000);
             s.table(40, 700, 600, 80);
             s.table(3, 1000, 1000, 80);
@@ -90,9 +88,8 @@ class LayerNormCosimTest {
     @Test
     void sixteenLanesRaw() {
         LayerNormRig rig = new LayerNormRig(16, 256, false);
-        long seed = 0x1A7E_0016L;
+        long seed = Seeds.of("layernorm 16x256 raw", 0x1A7E_0016L);
         try (Simulation sim = rig.model.open(seed)) {
-            System.out.println("layernorm 16x256 raw seed " + seed);
             Session s = new Session(rig, sim, seed, 800);
             s.table(192, 1000, 1000, 100);
             s.table(256, 600, 700, 60);
@@ -112,8 +109,7 @@ class LayerNormCosimTest {
     void fixedLatencyAndFullRate() {
         for (int[] cfg : new int[][] {{4, 192, 160}, {4, 768, 40}, {1, 192, 40}}) {
             LayerNormRig rig = cfg[0] == 4 ? new LayerNormRig(4, 768, true) : new LayerNormRig(1, 768, false);
-            long seed = 0x1A7E_1000L + cfg[1];
-            System.out.printf("layernorm %dx768 C = %d timing, seed %d%n", cfg[0], cfg[1], seed);
+            long seed = Seeds.of("layernorm " + cfg[0] + "x768 C = " + cfg[1] + " timing", 0x1A7E_1000L + cfg[1]);
             LayerNormRig.Timing t = rig.measure(cfg[1], cfg[2], seed);
             System.out.printf("  latency %d cycles, %.3f channels/cycle%n", t.latency(), t.channelsPerCycle());
             assertEquals(rig.geometry.latency(), t.latency(), "latency, seed " + seed);
