@@ -50,7 +50,7 @@ namespace {
 
 using vitgen::Port;
 
-constexpr uint32_t kProtocolVersion = 1;
+constexpr uint32_t kProtocolVersion = 2;
 constexpr uint16_t kNoPort = 0xFFFF;
 
 enum Op : uint8_t {
@@ -197,6 +197,7 @@ struct Source {
     std::vector<uint32_t> queue;  // beats back to back
     size_t head = 0;              // index of the first unsent word
     bool presenting = false;      // tvalid is high with the beat at `head`
+    uint64_t waits = 0;           // cycles with tvalid high and tready low (the DUT stalled us)
     size_t pendingBeats() const { return (queue.size() - head) / sp.stride(); }
 };
 
@@ -206,6 +207,7 @@ struct Sink {
     Rng rng;
     bool readyNow = false;
     bool stalled = false;             // last cycle: valid && !ready
+    uint64_t stallCycles = 0;         // cycles with tvalid high and tready low (we stalled the DUT)
     std::vector<uint32_t> held;       // the beat shown while stalled
     std::vector<uint32_t> scratch;
     std::vector<uint32_t> taken;      // [beat][cycle lo][cycle hi] back to back
@@ -343,6 +345,8 @@ void clockCycle() {
                 s.head = 0;
             }
             s.presenting = false;
+        } else if (s.presenting) {
+            ++s.waits;
         }
     }
     for (Sink& k : H.sinks) {
@@ -374,6 +378,7 @@ void clockCycle() {
             } else if (valid) {
                 if (!k.stalled) k.held.assign(b, b + k.sp.stride());
                 k.stalled = true;
+                ++k.stallCycles;
             } else {
                 k.stalled = false;
             }
@@ -671,9 +676,13 @@ bool handle(const uint8_t* frame, size_t len) {
             w.words(k.taken.data(), k.taken.size());
             k.taken.clear();
             k.takenBeats = 0;
+            w.u64(k.stallCycles);
         }
         w.u16(static_cast<uint16_t>(H.sources.size()));
-        for (Source& s : H.sources) w.u32(static_cast<uint32_t>(s.pendingBeats()));
+        for (Source& s : H.sources) {
+            w.u32(static_cast<uint32_t>(s.pendingBeats()));
+            w.u64(s.waits);
+        }
         sendFrame(reached ? ST_OK : ST_TIMEOUT, w);
         return true;
     }

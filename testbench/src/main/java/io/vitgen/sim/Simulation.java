@@ -434,10 +434,12 @@ public final class Simulation implements AutoCloseable {
                 long at = r.u64();
                 k.add(new Beat(data, k.data.width(), last, keep, user, at));
             }
+            k.stallCycles(r.u64());
         }
         int nsources = r.u16();
         for (int i = 0; i < nsources; i++) {
             sources.get(i).pendingInHarness(r.u32());
+            sources.get(i).waitCycles(r.u64());
         }
         if (status == Wire.ST_TIMEOUT) {
             StringBuilder sb = new StringBuilder();

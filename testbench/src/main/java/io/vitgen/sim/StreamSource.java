@@ -14,6 +14,7 @@ public final class StreamSource extends StreamEndpoint {
     private Wire unsent;
     private int unsentBeats;
     private int pendingInHarness;
+    private long waitCycles;
     /** Junk for the lanes tkeep marks invalid: seeded from the simulation seed and the driver id. */
     private final java.util.SplittableRandom junk;
 
@@ -132,5 +133,17 @@ public final class StreamSource extends StreamEndpoint {
 
     void pendingInHarness(int n) {
         pendingInHarness = n;
+    }
+
+    /**
+     * Cycles so far in which this source presented a beat (tvalid high) and the DUT held tready
+     * low (as of the last run).
+     */
+    public long waitCycles() {
+        return waitCycles;
+    }
+
+    void waitCycles(long n) {
+        waitCycles = n;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.Divider;
 import io.vitgen.sim.Beat;
@@ -42,7 +43,7 @@ class DividerCosimTest {
     @ParameterizedTest(name = "PIPELINED={0} DIVIDEND_W={1} DIVISOR_W={2}")
     @CsvSource({"1, 31, 31", "0, 31, 31", "1, 64, 17", "0, 64, 64", "1, 2, 1", "0, 3, 5"})
     void quotientAndRemainderAreExact(int pipelined, int dividendW, int divisorW) {
-        long seed = Long.getLong("vitgen.seed", 0x5eedL + dividendW * 131L + divisorW + pipelined);
+        long seed = Seeds.of("divider " + dividendW + "/" + divisorW + " pipelined=" + pipelined, 0x5eedL + dividendW * 131L + divisorW + pipelined);
         System.out.printf("vitgen_divider PIPELINED=%d %d/%d bits, seed %d%n", pipelined, dividendW, divisorW, seed);
         Random rnd = new Random(seed);
         BigInteger nMax = BigInteger.ONE.shiftLeft(dividendW).subtract(BigInteger.ONE);
@@ -75,7 +76,7 @@ class DividerCosimTest {
     @CsvSource({"1, 40, 23, 25", "0, 40, 23, 25", "1, 64, 17, 5", "0, 31, 31, 2", "1, 33, 16, 17",
         "0, 20, 8, 20"})
     void shortQuotientIsExactWithinItsGuarantee(int pipelined, int dividendW, int divisorW, int quotientW) {
-        long seed = Long.getLong("vitgen.seed", 0x0A5EL + dividendW * 131L + divisorW * 7L + quotientW + pipelined);
+        long seed = Seeds.of("divider short quotient " + dividendW + "/" + divisorW + " q" + quotientW + " pipelined=" + pipelined, 0x0A5EL + dividendW * 131L + divisorW * 7L + quotientW + pipelined);
         System.out.printf("vitgen_divider PIPELINED=%d %d/%d bits, QUOTIENT_W=%d, seed %d%n", pipelined,
                 dividendW, divisorW, quotientW, seed);
         Random rnd = new Random(seed);

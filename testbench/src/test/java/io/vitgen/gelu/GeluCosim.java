@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.sim.Beat;
 import io.vitgen.sim.BeatChecker;
 import io.vitgen.sim.Simulation;
@@ -37,9 +38,7 @@ final class GeluCosim {
 
     /** The seed of a co-simulation: -Dvitgen.seed or the default; printed before anything runs. */
     static long seed(String what, long defaultSeed) {
-        long seed = Long.getLong("vitgen.seed", defaultSeed);
-        System.out.printf("%s: seed %d (replay with -Dvitgen.seed=%d)%n", what, seed, seed);
-        return seed;
+        return Seeds.of(what, defaultSeed);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.emit.Emitter;
 import io.vitgen.golden.DyadicScale;
 import io.vitgen.hw.Requant;
@@ -39,16 +40,14 @@ class RequantCosimTest {
 
     @Test
     void plainUnitIsBitExact() {
-        long seed = System.nanoTime();
-        System.out.println("RequantCosimTest.plainUnitIsBitExact seed " + seed);
+        long seed = Seeds.of("RequantCosimTest.plainUnitIsBitExact", 0x7E90_0001L);
         runPlain(seed, 3, 32, 8, 6000);
         runPlain(seed + 1, 1, 49, 32, 3000);   // SUM_W of a GEMM with ACC_W = 48
     }
 
     @Test
     void residualUnitIsBitExact() {
-        long seed = System.nanoTime();
-        System.out.println("RequantCosimTest.residualUnitIsBitExact seed " + seed);
+        long seed = Seeds.of("RequantCosimTest.residualUnitIsBitExact", 0x7E90_0002L);
         runResidual(seed, 2, 32, 16, 16, 4000);
     }
 

@@ -3,6 +3,7 @@ package io.vitgen.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.emit.Emitter;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
@@ -71,7 +72,7 @@ class StreamCellsCosimTest {
 
     @Test
     void skidBufferPassesEveryBeatUnderRandomStalls() {
-        long seed = Long.getLong("vitgen.seed", 0x5C1D_0001L);
+        long seed = Seeds.of("StreamCellsCosimTest", 0x5C1D_0001L);
         VerilatedModel skid = emitAndBuild(Cells.skidBuffer(), Map.of("DATA_W", "37"));
         assertEquals(37, skid.port("m_axis_tdata").width());
         streamThrough(skid, 37, seed, 1);
@@ -79,7 +80,7 @@ class StreamCellsCosimTest {
 
     @Test
     void fifoPassesEveryBeatUnderRandomStalls() {
-        long seed = Long.getLong("vitgen.seed", 0xF1F0_0002L);
+        long seed = Seeds.of("StreamCellsCosimTest", 0xF1F0_0002L);
         VerilatedModel fifo = emitAndBuild(Cells.fifo(), Map.of("DATA_W", "70", "DEPTH", "5"));
         assertTrue(fifo.port("s_axis_tdata").width() > 64);
         streamThrough(fifo, 70, seed, 2);
@@ -88,7 +89,7 @@ class StreamCellsCosimTest {
     /** A new ready rate while the DUT holds a stalled beat keeps the contract monitor's state. */
     @Test
     void changingTheReadyRateWhileAStalledBeatIsHeldIsNoViolation() {
-        long seed = Long.getLong("vitgen.seed", 0xF1F0_0003L);
+        long seed = Seeds.of("StreamCellsCosimTest", 0xF1F0_0003L);
         VerilatedModel fifo = emitAndBuild(Cells.fifo(), Map.of("DATA_W", "70", "DEPTH", "5"));
         List<Beat> sent = randomBeats(new Random(seed), 12, 70);
         try (Simulation sim = fifo.open(seed)) {

@@ -10,6 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.emit.Emitter;
 import io.vitgen.golden.Log2Softmax;
 import io.vitgen.hw.softmax.AttnShiftUnit;
@@ -32,7 +33,7 @@ import io.vitgen.softmax.SoftmaxHarness.Row;
 class AttnShiftCosimTest {
 
     private static long seed(long fixed) {
-        return Long.getLong("vitgen.seed", fixed);
+        return Seeds.of("AttnShiftCosimTest", fixed);
     }
 
     /** One query row: codes with zero flags and the N x D matrix V (int8). */

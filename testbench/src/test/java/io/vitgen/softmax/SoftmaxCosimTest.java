@@ -9,6 +9,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.hw.softmax.SoftmaxUnit;
 import io.vitgen.sim.Beat;
 import io.vitgen.sim.BeatChecker;
@@ -29,7 +30,7 @@ import io.vitgen.softmax.SoftmaxHarness.Row;
 class SoftmaxCosimTest {
 
     private static long seed(long fixed) {
-        return Long.getLong("vitgen.seed", fixed);
+        return Seeds.of("SoftmaxCosimTest", fixed);
     }
 
     /** Runs the whole plan on one build; returns the simulation's cycle count. */
