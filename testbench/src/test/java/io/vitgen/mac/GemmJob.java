@@ -85,6 +85,22 @@ final class GemmJob {
 
     /** Queues tile {@code t}'s beats (tile order: M tile outer, N tile inner). */
     void pushTile(int t, StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc) {
+        pushTile(t, aSrc, wSrc, chanSrc, kk -> kk == k() - 1);
+    }
+
+    /**
+     * Queues every tile with W's tlast where {@code wLast} says (A's stays on beat K-1): operand
+     * streams that disagree on a tile's end, for the err_tlast_mismatch tests.
+     */
+    void pushWithWTlast(StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc,
+            java.util.function.IntPredicate wLast) {
+        for (int t = 0; t < tiles(); t++) {
+            pushTile(t, aSrc, wSrc, chanSrc, wLast);
+        }
+    }
+
+    private void pushTile(int t, StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc,
+            java.util.function.IntPredicate wLast) {
         int rows = shape.rows();
         int cols = shape.cols();
         int m0 = (t / colTiles()) * rows;
@@ -104,7 +120,7 @@ final class GemmJob {
                 wLanes[c] = c < cv ? w[kk][n0 + c] : junk.nextLong();
             }
             aSrc.push(Beat.ofLanes(aLanes, shape.aW(), last, rowKeep));
-            wSrc.push(Beat.ofLanes(wLanes, shape.wW(), last, colKeep));
+            wSrc.push(Beat.ofLanes(wLanes, shape.wW(), wLast.test(kk), colKeep));
         }
         BigInteger chan = BigInteger.ZERO;
         for (int c = 0; c < cv; c++) {
