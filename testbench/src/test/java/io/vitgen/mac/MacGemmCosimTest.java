@@ -97,6 +97,8 @@ class MacGemmCosimTest {
             assertFullRateCycles("16x16", shape, job, start, beats, seed);
             finish(sim, s);
             assertFirstRowLatency(sim, s, rnd, shape, seed);
+            // by hand (docs/mac.md): ROWS + COLS + 7 = 16 + 16 + 7 with one requantizer lane per column
+            assertFirstRowLatencyIs(sim, s, rnd, shape, 39);
         }
     }
 
@@ -418,6 +420,19 @@ class MacGemmCosimTest {
             }
             finish(sim, s);
         }
+    }
+
+    /** A single full tile's first output row exactly {@code literal} cycles after its last operand beat. */
+    private static void assertFirstRowLatencyIs(Simulation sim, Streams s, Random rnd, MacArray.Shape shape,
+            int literal) {
+        s.full();
+        int k = 2 * shape.rows() + shape.cols() + 5;
+        GemmJob job = randomJob(rnd, shape, shape.rows(), k, shape.cols());
+        long start = sim.cycle();
+        List<Beat> beats = check(sim, s, job);
+        assertEquals(literal, beats.get(0).cycle() - (start + k - 1), "first-row latency against docs/mac.md (seed "
+                + sim.seed() + ")");
+        finish(sim, s);
     }
 
     /** No extra output beat after the last expected one, and no error flag raised. */
