@@ -207,7 +207,7 @@ public final class MacArray {
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
                         + s.outW() + " (docs/arithmetic.md sections 8, 1)")
-                .fact("dataflow", "output-stationary, shadow-buffered drain")
+                .fact("dataflow", "output-stationary, shadow registers read through a row multiplexer")
                 .fact("DSP packing", (s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
                         + " multipliers)" : "none: one multiplier per MAC")
                         + " - a generation-time choice: only " + (s.packInt8x2() ? "vitgen_mac_pe_int8x2" : "vitgen_mac_pe")
@@ -238,7 +238,7 @@ public final class MacArray {
                 .template("mac_array.v.vm")
                 .vars(new ArrayVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.packInt8x2() ? 1 : 0))
                 .child(s.packInt8x2() ? peInt8x2(s.accW()) : pe(s.aW(), s.wW(), s.accW()))
-                .summary("ROWS x COLS output-stationary systolic array with shadow-register drain")
+                .summary("ROWS x COLS output-stationary systolic array, shadow registers drained through a row multiplexer")
                 .build();
     }
 

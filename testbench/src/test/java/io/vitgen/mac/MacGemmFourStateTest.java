@@ -1,9 +1,5 @@
 package io.vitgen.mac;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,14 +54,27 @@ class MacGemmFourStateTest {
     }
 
     private static void check(String name, MacArray.Shape s, boolean xOnInvalidLanes, long seed) throws Exception {
+        run(name, s, xOnInvalidLanes, seed, 12, 0);
+    }
+
+    /**
+     * Icarus speed (for {@link MacIcarusBenchmark}): {@code fullTiles} full tiles of K = {@code k} after the
+     * first tile, all compared with the golden model; returns {simulated cycles, wall nanoseconds of vvp}.
+     */
+    static long[] timeFullTiles(String name, MacArray.Shape s, long seed, int fullTiles, int k) throws Exception {
+        return run(name, s, false, seed, fullTiles, k);
+    }
+
+    private static long[] run(String name, MacArray.Shape s, boolean xOnInvalidLanes, long seed, int count,
+            int fullK) throws Exception {
         Random rnd = new Random(seed);
         List<Tile> tiles = new ArrayList<>();
         DyadicScale one = new DyadicScale(1L << 30, 30);
         tiles.add(tile(new long[][] {{1, 1}}, new long[][] {{1}, {1}}, new long[] {0}, new DyadicScale[] {one}, s));
-        for (int t = 0; t < 12; t++) {
-            int m = 1 + rnd.nextInt(s.rows());
-            int k = 1 + rnd.nextInt(t < 6 ? 3 : 2 * s.rows() + s.cols() + 4);
-            int n = 1 + rnd.nextInt(s.cols());
+        for (int t = 0; t < count; t++) {
+            int m = fullK > 0 ? s.rows() : 1 + rnd.nextInt(s.rows());
+            int k = fullK > 0 ? fullK : 1 + rnd.nextInt(t < 6 ? 3 : 2 * s.rows() + s.cols() + 4);
+            int n = fullK > 0 ? s.cols() : 1 + rnd.nextInt(s.cols());
             long[][] a = new long[m][k];
             long[][] w = new long[k][n];
             for (long[] row : a) {
@@ -91,7 +100,9 @@ class MacGemmFourStateTest {
         List<Path> rtl = Emitter.writeModules(List.of(MacArray.gemm(s)), dir);
         Path tb = dir.resolve("tb_4state.v");
         Files.writeString(tb, testbench(s, tiles, xOnInvalidLanes), StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
         List<String> lines = runIcarus(dir, rtl, tb);
+        long wall = System.nanoTime() - t0;
 
         List<String> expected = new ArrayList<>();
         for (Tile t : tiles) {
@@ -107,15 +118,31 @@ class MacGemmFourStateTest {
         List<String> got = new ArrayList<>();
         for (String line : lines) {
             if (line.startsWith("XREADY") || line.startsWith("XOUT")) {
-                fail(name + ": a control output is X after reset: " + line);
+                throw new AssertionError(name + ": a control output is X after reset: " + line);
             }
             if (line.startsWith("OUT ")) {
                 got.add(decode(line, s, tiles.get(tileOf(tiles, got.size()))));
             }
         }
-        assertTrue(lines.contains("DONE"), name + ": the simulation did not finish: " + lines);
-        assertEquals(String.join("\n", expected), String.join("\n", got), name + " (seed " + seed + ")");
-        assertEquals("2 last", got.get(0), name + ": the tile A = [1, 1], W = [1, 1]^T");
+        check(lines.contains("DONE"), name + ": the simulation did not finish: " + lines);
+        checkEqual(String.join("\n", expected), String.join("\n", got), name + " (seed " + seed + ")");
+        checkEqual("2 last", got.get(0), name + ": the tile A = [1, 1], W = [1, 1]^T");
+        long cycles = lines.stream().filter(l -> l.startsWith("CYCLES ")).mapToLong(l -> Long.parseLong(l.substring(7)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no CYCLES line"));
+        return new long[] {cycles, wall};
+    }
+
+    // plain checks (no JUnit at run time: ./bench mac-icarus runs this code outside the test runner)
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private static void checkEqual(String expected, String actual, String message) {
+        if (!expected.equals(actual)) {
+            throw new AssertionError(message + " ==> expected:\n" + expected + "\nbut was:\n" + actual);
+        }
     }
 
     /** Index of the tile whose rows include output beat {@code beat}. */
@@ -278,8 +305,9 @@ class MacGemmFourStateTest {
         v.append("                outs = outs + 1;\n");
         v.append("                if (outs == ").append(outBeats).append(") begin\n");
         v.append("                    if (err_tlast || err_k) $display(\"XOUT error flag set: %b %b\", err_tlast, err_k);\n");
-        v.append("                    $display(\"DONE\"); $finish;\n                end\n            end\n");
-        v.append("        end\n        if (cycle > 20000) begin $display(\"TIMEOUT\"); $finish; end\n    end\n");
+        v.append("                    $display(\"CYCLES %0d\", cycle); $display(\"DONE\"); $finish;\n"
+                + "                end\n            end\n");
+        v.append("        end\n        if (cycle > 200000) begin $display(\"TIMEOUT\"); $finish; end\n    end\n");
         v.append("    vitgen_mac_gemm dut (\n");
         v.append("        .aclk(aclk), .aresetn(aresetn),\n");
         v.append("        .s_axis_a_tdata(a_data), .s_axis_a_tkeep(a_keep), .s_axis_a_tlast(a_last),"
@@ -324,7 +352,7 @@ class MacGemmFourStateTest {
         compile.add(tb.toString());
         String out = exec(compile);
         List<String> run = exec(List.of("vvp", "-n", vvp.toString())).lines().toList();
-        assertTrue(out.isBlank() || !out.contains("error"), "iverilog: " + out);
+        check(out.isBlank() || !out.contains("error"), "iverilog: " + out);
         return run;
     }
 

@@ -15,8 +15,10 @@ import io.vitgen.hw.Requant;
  * GEMM engine and the requantizer at a few sizes. Takes a few minutes (the 16x16 runs dominate).
  *
  * <p>Run: {@code cd testbench && java -cp target/test-classes:target/classes:../generator/target/vitgen.jar
- * io.vitgen.mac.MacResources [gemm16]}; {@code gemm16}: only the 16x16 engines (requantizer lanes 16, 4, 8;
- * int8x2 with 4 lanes) and a 4-lane requantizer
+ * io.vitgen.mac.MacResources [gemm16 | arrays [SIZE...]]}; {@code gemm16}: only the 16x16 engines (requantizer
+ * lanes 16, 4, 8; int8x2 with 4 lanes) and a 4-lane requantizer; {@code arrays}: the array alone at SIZE x SIZE
+ * (default 16 32 64), int8 x int8, 32-bit accumulators, unpacked and int8x2, with LUT, FF and DSP per MAC
+ * (64x64 takes hours in Yosys 0.23)
  */
 public final class MacResources {
 
@@ -33,6 +35,29 @@ public final class MacResources {
         List<Path> files = Emitter.writeModules(List.of(Requant.unit()), dir);
         System.out.println("| module | parameters | LUT | FF | DSP48E2 | RAMB36/18 | CARRY | time |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        if (args.length > 0 && args[0].equals("arrays")) {
+            System.out.println();
+            System.out.println("| array | packing | LUT | FF | DSP48E2 | LUT/MAC | FF/MAC | DSP/MAC | Yosys time |");
+            System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            int[] sizes = args.length > 1 ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt)
+                    .toArray() : new int[] {16, 32, 64};
+            for (int n : sizes) {
+                for (boolean pack : new boolean[] {false, true}) {
+                    MacArray.Shape shape = new MacArray.Shape(n, n, 8, 8, 32, 8, pack);
+                    Map<String, Long> p = shape.parameters();
+                    p.remove("OUT_W");
+                    p.remove("K_MAX");
+                    p.remove("REQ_LANES");
+                    long t0 = System.nanoTime();
+                    Resources r = Synthesis.run(pack ? packed : plain, "vitgen_mac_array", p);
+                    double macs = (double) n * n;
+                    System.out.printf("| %dx%d | %s | %d | %d | %d | %.1f | %.1f | %.2f | %.0f s |%n", n, n,
+                            pack ? "int8x2" : "none", r.luts(), r.flipFlops(), r.dsps(), r.luts() / macs,
+                            r.flipFlops() / macs, r.dsps() / macs, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            return;
+        }
         if (args.length > 0 && args[0].equals("gemm16")) {
             // only the 16x16 engines: one requantizer lane per column, and narrower requantizers
             MacArray.Shape base = new MacArray.Shape(16, 16, 8, 8, 32, 8);
@@ -49,6 +74,7 @@ public final class MacResources {
             Map<String, Long> p = shape.parameters();
             p.remove("OUT_W");
             p.remove("K_MAX");
+            p.remove("REQ_LANES");
             report(shape.packInt8x2() ? packed : plain, "vitgen_mac_array", p);
         }
         for (int[] s : new int[][] {{2, 3, 8, 8, 32, 0}, {4, 4, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 0}, {16, 16, 8, 8, 32, 1}}) {
