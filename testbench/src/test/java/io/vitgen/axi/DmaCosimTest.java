@@ -2,7 +2,6 @@ package io.vitgen.axi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -12,7 +11,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.vitgen.sim.AxiMemory;
-import io.vitgen.sim.Beat;
 import io.vitgen.sim.SimOptions;
 
 /**
@@ -58,11 +56,6 @@ class DmaCosimTest {
             rnd.nextBytes(wrMirror);
             rig.mem.load(wrBase, wrMirror);
 
-            long bursts = 0;
-            long wBursts = 0;
-            long movedRd = 0;
-            long movedWr = 0;
-            int descs = 0;
             for (int round = 0; round < 6; round++) {
                 int latMax = 1 + rnd.nextInt(200);
                 int latMin = 1 + rnd.nextInt(latMax);
@@ -75,71 +68,20 @@ class DmaCosimTest {
                 rig.wrData.setValidPermille(200 + rnd.nextInt(801));
                 rig.rdDesc.setValidPermille(100 + rnd.nextInt(901));
                 rig.wrDesc.setValidPermille(100 + rnd.nextInt(901));
-
-                List<DmaRig.Desc> rds = new ArrayList<>();
-                List<DmaRig.Desc> wrs = new ArrayList<>();
-                int n = 100;
-                for (int i = 0; i < n; i++) {
-                    rds.add(DmaRig.randomDesc(rnd, rdBase, REGION, true));
-                    wrs.add(DmaRig.randomDesc(rnd, wrBase, REGION, true));
-                }
-                if (round == 2) {
-                    rds.add(new DmaRig.Desc(rdBase + 4093, 65536, 1, 0));
-                    wrs.add(new DmaRig.Desc(wrBase + 70001, 65536, 1, 0));
-                }
-                List<byte[]> rows = new ArrayList<>();
-                int rdBeats = 0;
-                for (DmaRig.Desc d : rds) {
-                    rig.rdDesc.push(rig.descBits(d), false);
-                    for (byte[] row : DmaRig.rows(d, rdImage, rdBase)) {
-                        rows.add(row);
-                        rdBeats += DmaRig.beatsOf(row.length, rig.bytes);
-                    }
-                    bursts += rig.burstCount(d);
-                    movedRd += d.total();
-                }
-                for (DmaRig.Desc d : wrs) {
-                    rig.wrDesc.push(rig.descBits(d), false);
-                    for (int r = 0; r < d.rows(); r++) {
-                        byte[] row = new byte[d.len()];
-                        rnd.nextBytes(row);
-                        rig.wrData.pushAll(rig.rowBeats(row, rnd, false));
-                        System.arraycopy(row, 0, wrMirror, (int) (d.base() + r * d.stride() - wrBase), row.length);
-                    }
-                    wBursts += rig.burstCount(d);
-                    movedWr += d.total();
-                }
-                rig.runUntil(rdBeats, rds.size(), wrs.size(), 60L * (rdBeats + movedWr / rig.bytes) + 2_000_000L);
-                rig.checkReadBeats(rds, rows, rig.rdData.take());
-                checkStatus(rig, rig.rdStatus.take(), rds.size(), "read");
-                checkStatus(rig, rig.wrStatus.take(), wrs.size(), "write");
-                assertEquals(0, rig.wrData.pending(), "write stream fully taken");
-                descs += rds.size() + wrs.size();
+                List<DmaRig.Desc> bigRd = round == 2 ? List.of(new DmaRig.Desc(rdBase + 4093, 65536, 1, 0)) : List.of();
+                List<DmaRig.Desc> bigWr = round == 2 ? List.of(new DmaRig.Desc(wrBase + 70001, 65536, 1, 0)) : List.of();
+                rig.batch(rnd, 100, rdBase, rdImage, wrBase, wrMirror, bigRd, bigWr);
             }
-            byte[] got = rig.mem.dump(wrBase, REGION);
-            for (int i = 0; i < REGION; i++) {
-                if (got[i] != wrMirror[i]) {
-                    throw new AssertionError(String.format("written memory differs at 0x%x: expected 0x%02x, got 0x%02x"
-                            + " (seed %d)%n%s", wrBase + i, wrMirror[i] & 0xFF, got[i] & 0xFF, seed,
-                            rig.sim.failureArtifacts()));
-                }
-            }
+            rig.checkMemory(wrBase, wrMirror);
             AxiMemory.Stats st = rig.mem.stats();
-            assertEquals(bursts, st.reads(), "read bursts vs the golden split (<= 256 beats, 4 KB)");
-            assertEquals(wBursts, st.writes(), "write bursts vs the golden split");
+            assertEquals(rig.readBursts, st.reads(), "read bursts vs the golden split (<= 256 beats, 4 KB)");
+            assertEquals(rig.writeBursts, st.writes(), "write bursts vs the golden split");
             assertEquals(0, rig.sim.peekLong("rd_err_flag"), "no sticky read error");
             assertEquals(0, rig.sim.peekLong("wr_err_flag"), "no sticky write error");
             System.out.printf("DMA DATA_W=%d: %d descriptors, %d + %d bytes, %d + %d bursts, %d cycles, "
-                    + "%d reordered, max %d reads in flight, %.1f s%n", dataW, descs, movedRd, movedWr, st.reads(),
+                    + "%d reordered, max %d reads in flight, %.1f s%n", dataW, rig.descriptors, rig.readBytes, rig.writeBytes, st.reads(),
                     st.writes(), rig.sim.cycle(), st.reordered(), st.maxReadsInFlight(),
                     (System.nanoTime() - t0) / 1e9);
-        }
-    }
-
-    static void checkStatus(DmaRig rig, List<Beat> status, int n, String what) {
-        assertEquals(n, status.size(), what + " status beats");
-        for (int i = 0; i < n; i++) {
-            assertEquals(0, rig.code(status.get(i)), what + " status " + i + " (seed " + rig.sim.seed() + ")");
         }
     }
 }

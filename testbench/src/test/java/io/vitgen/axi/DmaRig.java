@@ -187,6 +187,10 @@ final class DmaRig implements AutoCloseable {
             stride = len + 4096L * (1 + rnd.nextInt(3)) + rnd.nextInt(64);
         }
         long span = (rows - 1) * stride + len;
+        while (span > size && rows > 1) {
+            rows = (rows + 1) / 2;
+            span = (rows - 1) * stride + len;
+        }
         long base;
         if (rnd.nextInt(4) == 0) {
             // start just below a 4 KB boundary
@@ -251,6 +255,78 @@ final class DmaRig implements AutoCloseable {
             }
         }
         assertEquals(i, got.size(), "read beats");
+    }
+
+    /** Totals of batches run. */
+    long readBursts;
+    long writeBursts;
+    long readBytes;
+    long writeBytes;
+    int descriptors;
+
+    /**
+     * n random read and n random write descriptors inside the regions (the write mirror is
+     * updated), run to completion and checked: read beats, status beats, the stream taken whole.
+     */
+    void batch(Random rnd, int n, long rdBase, byte[] rdImage, long wrBase, byte[] wrMirror, List<Desc> extraRd,
+            List<Desc> extraWr) {
+        List<Desc> rds = new ArrayList<>();
+        List<Desc> wrs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rds.add(randomDesc(rnd, rdBase, rdImage.length, true));
+            wrs.add(randomDesc(rnd, wrBase, wrMirror.length, true));
+        }
+        rds.addAll(extraRd);
+        wrs.addAll(extraWr);
+        List<byte[]> rows = new ArrayList<>();
+        int rdBeats = 0;
+        for (Desc d : rds) {
+            rdDesc.push(descBits(d), false);
+            for (byte[] row : rows(d, rdImage, rdBase)) {
+                rows.add(row);
+                rdBeats += beatsOf(row.length, bytes);
+            }
+            readBursts += burstCount(d);
+            readBytes += d.total();
+        }
+        long wrBeats = 0;
+        for (Desc d : wrs) {
+            wrDesc.push(descBits(d), false);
+            for (int r = 0; r < d.rows(); r++) {
+                byte[] row = new byte[d.len()];
+                rnd.nextBytes(row);
+                wrData.pushAll(rowBeats(row, rnd, false));
+                wrBeats += beatsOf(row.length, bytes);
+                System.arraycopy(row, 0, wrMirror, (int) (d.base() + r * d.stride() - wrBase), row.length);
+            }
+            writeBursts += burstCount(d);
+            writeBytes += d.total();
+        }
+        runUntil(rdBeats, rds.size(), wrs.size(), 60L * (rdBeats + wrBeats) + 2_000_000L);
+        checkReadBeats(rds, rows, rdData.take());
+        checkStatus(rdStatus.take(), rds.size(), "read");
+        checkStatus(wrStatus.take(), wrs.size(), "write");
+        assertEquals(0, wrData.pending(), "write stream fully taken (seed " + sim.seed() + ")");
+        descriptors += rds.size() + wrs.size();
+    }
+
+    void checkStatus(List<Beat> status, int n, String what) {
+        assertEquals(n, status.size(), what + " status beats");
+        for (int i = 0; i < n; i++) {
+            assertEquals(0, code(status.get(i)), what + " status " + i + " (seed " + sim.seed() + ")");
+        }
+    }
+
+    /** The written region equals the mirror, byte for byte. */
+    void checkMemory(long base, byte[] mirror) {
+        byte[] got = mem.dump(base, mirror.length);
+        for (int i = 0; i < mirror.length; i++) {
+            if (got[i] != mirror[i]) {
+                throw new AssertionError(String.format("written memory differs at 0x%x: expected 0x%02x, got 0x%02x"
+                        + " (seed %d)%n%s", base + i, mirror[i] & 0xFF, got[i] & 0xFF, sim.seed(),
+                        sim.failureArtifacts()));
+            }
+        }
     }
 
     static int beatsOf(int len, int bytes) {
