@@ -304,7 +304,7 @@ struct AxiMem {
     }
 
     std::string violation(uint64_t cycle, const char* chan, const std::string& what) const {
-        return "AXI4 protocol violation on " + prefix + " " + chan + " channel at cycle " + std::to_string(cycle) +
+        return "AXI4 protocol violation on " + prefix + " " + chan + " channel in cycle " + std::to_string(cycle) +
                ": " + what;
     }
 
