@@ -1,6 +1,7 @@
 package io.vitgen.axi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -76,11 +77,15 @@ class DmaCosimTest {
             AxiMemory.Stats st = rig.mem.stats();
             assertEquals(rig.readBursts, st.reads(), "read bursts vs the golden split (<= 256 beats, 4 KB)");
             assertEquals(rig.writeBursts, st.writes(), "write bursts vs the golden split");
+            for (java.util.BitSet seen : List.of(rig.rdStarts, rig.rdEnds, rig.wrStarts, rig.wrEnds)) {
+                assertEquals(rig.bytes, seen.cardinality(), "every byte alignment of row starts and ends is covered");
+            }
+            assertTrue(rig.rowsCrossing4k > 300, "rows crossing 4 KB: " + rig.rowsCrossing4k);
             assertEquals(0, rig.sim.peekLong("rd_err_flag"), "no sticky read error");
             assertEquals(0, rig.sim.peekLong("wr_err_flag"), "no sticky write error");
             System.out.printf("DMA DATA_W=%d: %d descriptors, %d + %d bytes, %d + %d bursts, %d cycles, "
-                    + "%d reordered, max %d reads in flight, %.1f s%n", dataW, rig.descriptors, rig.readBytes, rig.writeBytes, st.reads(),
-                    st.writes(), rig.sim.cycle(), st.reordered(), st.maxReadsInFlight(),
+                    + "%d rows across 4 KB, max %d reads in flight, %.1f s%n", dataW, rig.descriptors, rig.readBytes, rig.writeBytes, st.reads(),
+                    st.writes(), rig.sim.cycle(), rig.rowsCrossing4k, st.maxReadsInFlight(),
                     (System.nanoTime() - t0) / 1e9);
         }
     }

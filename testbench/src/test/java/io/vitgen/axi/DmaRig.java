@@ -261,6 +261,23 @@ final class DmaRig implements AutoCloseable {
     long readBytes;
     long writeBytes;
     int descriptors;
+    /** Coverage: row start offsets and row end offsets (mod BYTES) seen, per direction; rows crossing 4 KB. */
+    final java.util.BitSet rdStarts = new java.util.BitSet();
+    final java.util.BitSet rdEnds = new java.util.BitSet();
+    final java.util.BitSet wrStarts = new java.util.BitSet();
+    final java.util.BitSet wrEnds = new java.util.BitSet();
+    long rowsCrossing4k;
+
+    private void cover(Desc d, java.util.BitSet starts, java.util.BitSet ends) {
+        for (int r = 0; r < d.rows(); r++) {
+            long a = d.base() + r * d.stride();
+            starts.set((int) Math.floorMod(a, (long) bytes));
+            ends.set((int) Math.floorMod(a + d.len(), (long) bytes));
+            if ((a >>> 12) != ((a + d.len() - 1) >>> 12)) {
+                rowsCrossing4k++;
+            }
+        }
+    }
 
     /**
      * n random read and n random write descriptors inside the regions (the write mirror is
@@ -286,6 +303,7 @@ final class DmaRig implements AutoCloseable {
             }
             readBursts += burstCount(d);
             readBytes += d.total();
+            cover(d, rdStarts, rdEnds);
         }
         long wrBeats = 0;
         for (Desc d : wrs) {
@@ -299,6 +317,7 @@ final class DmaRig implements AutoCloseable {
             }
             writeBursts += burstCount(d);
             writeBytes += d.total();
+            cover(d, wrStarts, wrEnds);
         }
         runUntil(rdBeats, rds.size(), wrs.size(), 60L * (rdBeats + wrBeats) + 2_000_000L);
         checkReadBeats(rds, rows, rdData.take());
