@@ -158,6 +158,20 @@ public final class EncoderLayer {
         return geluX;
     }
 
+    /** Every integer constant the constructor derived (for vitgen's model file and the compiler). */
+    public record Constants(long[] ln1Bias, DyadicScale[] ln1Requant, long[] qkvBias, DyadicScale[] qkvRequant,
+            DyadicScale scoreRequant, long softmaxX, DyadicScale ctxRequant, long[] projBias, DyadicScale[] projToRes1,
+            DyadicScale inToRes1, long[] ln2Bias, DyadicScale[] ln2Requant, long[] fc1Bias, DyadicScale[] fc1Requant,
+            long geluX, DyadicScale geluRequant, long[] fc2Bias, DyadicScale[] fc2ToOut, DyadicScale res1ToOut) {
+    }
+
+    /** The derived integer constants. */
+    public Constants constants() {
+        return new Constants(ln1Bias, ln1Requant, qkvBias, qkvRequant, scoreRequant, softmaxX, ctxRequant, projBias,
+                projToRes1, inToRes1, ln2Bias, ln2Requant, fc1Bias, fc1Requant, geluX, geluRequant, fc2Bias, fc2ToOut,
+                res1ToOut);
+    }
+
     /** The integer layer: N x C int16 in (scale S_in), N x C int16 out (scale S_out). */
     public long[][] forward(long[][] x) {
         int n = shape.tokens();
