@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,6 +165,7 @@ public final class GoldenCommand {
 
     static final String HELP = """
             usage: vitgen golden OP [--param NAME=VALUE]...  < rows  > outputs
+                   vitgen golden model --model FILE --image PICTURE [--dump FILE]   (whole ViT; --help)
                    vitgen golden --help
 
             Runs one operator of the bit-exact golden model (shared/spec/INTOPS.md) on rows of
@@ -230,6 +232,9 @@ public final class GoldenCommand {
         if (args[0].equals("--help") || args[0].equals("-h")) {
             out.print(HELP);
             return 0;
+        }
+        if (args[0].equals("model")) {
+            return ModelCli.run(new GoldenModelCommand(), "golden model", Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         String op = args[0].toLowerCase(Locale.ROOT);
         Map<String, String> params = new LinkedHashMap<>();

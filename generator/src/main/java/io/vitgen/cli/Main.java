@@ -30,6 +30,12 @@ public final class Main {
         COMMANDS.put("accuracy", new Entry("accuracy [--seed N] [--model tiny|small|base|N,C,H,MLP]",
                 "error of every integer operator and of one encoder layer against float references",
                 AccuracyCommand::run));
+        COMMANDS.put("quantize", new Entry("quantize --checkpoint FILE [--calib DIR] [--config FILE] [--set k=v]... -o FILE",
+                "quantize a timm ViT/DeiT safetensors checkpoint into vitgen's integer model file",
+                (a, in, out, err) -> ModelCli.run(new QuantizeCommand(), "quantize", a, out, err)));
+        COMMANDS.put("model", new Entry("model new --preset NAME --seed N -o FILE | model check FILE [--config FILE]",
+                "make a random model file, or check one against the configuration (every problem at once)",
+                (a, in, out, err) -> ModelCli.run(new ModelCommand(), "model", a, out, err)));
     }
 
     private Main() {

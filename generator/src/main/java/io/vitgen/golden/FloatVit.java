@@ -118,29 +118,25 @@ public final class FloatVit {
         double[][] ctx = new double[n][c];
         double inv = 1.0 / Math.sqrt(hd);
         for (int h = 0; h < heads; h++) {
-            double[][] s = new double[n][n];
-            for (int i = 0; i < n; i++) {
-                double[] qi = qkv[i];
-                for (int j = 0; j < n; j++) {
-                    double[] kj = qkv[j];
-                    double acc = 0;
-                    for (int d = 0; d < hd; d++) {
-                        acc += qi[h * hd + d] * kj[c + h * hd + d];
-                    }
-                    s[i][j] = acc * inv;
+            double[][] q = new double[n][hd];
+            double[][] kT = new double[hd][n];
+            double[][] v = new double[n][hd];
+            for (int t = 0; t < n; t++) {
+                for (int d = 0; d < hd; d++) {
+                    q[t][d] = qkv[t][h * hd + d] * inv;
+                    kT[d][t] = qkv[t][c + h * hd + d];
+                    v[t][d] = qkv[t][2 * c + h * hd + d];
                 }
             }
+            double[][] s = matmul(q, kT);
             obs.observe(Point.ATTN, b, s);
+            double[][] prob = new double[n][];
             for (int i = 0; i < n; i++) {
-                double[] pr = FloatReference.softmax(s[i]);
-                double[] out = ctx[i];
-                for (int j = 0; j < n; j++) {
-                    double pj = pr[j];
-                    double[] vj = qkv[j];
-                    for (int d = 0; d < hd; d++) {
-                        out[h * hd + d] += pj * vj[2 * c + h * hd + d];
-                    }
-                }
+                prob[i] = FloatReference.softmax(s[i]);
+            }
+            double[][] o = matmul(prob, v);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(o[i], 0, ctx[i], h * hd, hd);
             }
         }
         obs.observe(Point.CTX, b, ctx);
@@ -203,19 +199,45 @@ public final class FloatVit {
         int nOut = l.out();
         double[][] out = new double[a.length][];
         for (int i = 0; i < a.length; i++) {
-            double[] row = l.b().clone();
-            double[] ai = a[i];
-            for (int r = 0; r < k; r++) {
-                double av = ai[r];
+            out[i] = l.b().clone();
+        }
+        // weight row outermost: each float row is widened to double once and then streamed over
+        // every activation row (a loop the JIT vectorizes)
+        double[] wr = new double[nOut];
+        for (int r = 0; r < k; r++) {
+            float[] src = l.w()[r];
+            for (int j = 0; j < nOut; j++) {
+                wr[j] = src[j];
+            }
+            for (int i = 0; i < a.length; i++) {
+                double av = a[i][r];
                 if (av == 0) {
                     continue;
                 }
-                float[] wr = l.w()[r];
+                double[] row = out[i];
                 for (int j = 0; j < nOut; j++) {
                     row[j] += av * wr[j];
                 }
             }
-            out[i] = row;
+        }
+        return out;
+    }
+
+    /** a (M x K) times b (K x N), both double. */
+    static double[][] matmul(double[][] a, double[][] b) {
+        int k = b.length;
+        int n = b[0].length;
+        double[][] out = new double[a.length][n];
+        for (int i = 0; i < a.length; i++) {
+            double[] ai = a[i];
+            double[] row = out[i];
+            for (int r = 0; r < k; r++) {
+                double av = ai[r];
+                double[] br = b[r];
+                for (int j = 0; j < n; j++) {
+                    row[j] += av * br[j];
+                }
+            }
         }
         return out;
     }

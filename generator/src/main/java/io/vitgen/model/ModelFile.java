@@ -61,7 +61,7 @@ public final class ModelFile {
      * metadata. An existing {@code target} is replaced only when it is a vitgen model file.
      */
     public static void write(VitModel m, Map<String, Object> calibration, Path target) throws ModelException {
-        requireReplaceable(target);
+        requireWritable(target);
         SafetensorsWriter w = new SafetensorsWriter();
         w.metadata("format", FORMAT);
         w.metadata("vitgen.version", Version.get());
@@ -105,7 +105,7 @@ public final class ModelFile {
     }
 
     /** Refuses to replace a file that is not a vitgen model file (vitgen never replaces what it did not write). */
-    static void requireReplaceable(Path target) throws ModelException {
+    public static void requireWritable(Path target) throws ModelException {
         if (Files.isDirectory(target)) {
             throw new ModelException(target + ": is a folder; give the model file's name");
         }

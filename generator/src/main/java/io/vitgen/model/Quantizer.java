@@ -46,6 +46,10 @@ public final class Quantizer {
             return new Options(Method.PERCENTILE, 99.99, EncoderLayer.SoftmaxMode.SHIFTMAX);
         }
 
+        public Options withMode(EncoderLayer.SoftmaxMode m) {
+            return new Options(method, percentile, m);
+        }
+
         public String describe() {
             return method == Method.MAX ? "max" : String.format(Locale.ROOT, "percentile %s", percentile);
         }
@@ -185,7 +189,7 @@ public final class Quantizer {
      *                        (a constant out of range), naming the tensor
      */
     public static Result quantize(FloatVit.Weights w, List<double[][][]> images, Options options,
-            java.io.PrintStream progress) throws ModelException {
+            java.util.function.Consumer<String> progress) throws ModelException {
         if (images.isEmpty()) {
             throw new ModelException("no calibration images");
         }
@@ -197,8 +201,8 @@ public final class Quantizer {
             floats.add(FloatVit.forward(w, images.get(i), stats));
             stats.endImage();
             if (progress != null && (i == 0 || (i + 1) % 8 == 0 || i + 1 == images.size())) {
-                progress.printf(Locale.ROOT, "calibration: %d/%d images (%.1f s)%n", i + 1, images.size(),
-                        (System.nanoTime() - t0) / 1e9);
+                progress.accept(String.format(Locale.ROOT, "calibration: %d/%d images (%.1f s)", i + 1,
+                        images.size(), (System.nanoTime() - t0) / 1e9));
             }
         }
         VitModel model = build(w, stats, options);
@@ -231,8 +235,8 @@ public final class Quantizer {
             top5 += common == it.length ? 1 : 0;
             overlap += (double) common / it.length;
             if (progress != null && ((i + 1) % 8 == 0 || i + 1 == images.size())) {
-                progress.printf(Locale.ROOT, "integer model: %d/%d images (%.1f s)%n", i + 1, images.size(),
-                        (System.nanoTime() - t0) / 1e9);
+                progress.accept(String.format(Locale.ROOT, "integer model: %d/%d images (%.1f s)", i + 1,
+                        images.size(), (System.nanoTime() - t0) / 1e9));
             }
         }
         List<Cosine> cos = new ArrayList<>();
