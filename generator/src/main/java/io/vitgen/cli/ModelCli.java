@@ -24,6 +24,7 @@ final class ModelCli {
     /** Parses and runs {@code command}; {@code name} is how messages call it ("model check"). */
     static int run(Object command, String name, String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(command);
+        cl.setCommandName("vitgen " + name);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setParameterExceptionHandler((ex, a) -> {

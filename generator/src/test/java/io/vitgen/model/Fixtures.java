@@ -32,6 +32,19 @@ final class Fixtures {
         }
     }
 
+    /** The embedded defaults (DeiT-Tiny). */
+    static Config defaults(String... sets) {
+        ConfigLoader l = new ConfigLoader();
+        for (String s : sets) {
+            l.set(s);
+        }
+        try {
+            return l.load();
+        } catch (ConfigException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
     static FloatVit.Weights weights(long seed) {
         return RandomModel.weights(SMALL, seed);
     }
