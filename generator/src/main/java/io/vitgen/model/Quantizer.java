@@ -206,6 +206,25 @@ public final class Quantizer {
             }
         }
         VitModel model = build(w, stats, options);
+        return measure(model, images, floats, progress, t0);
+    }
+
+    /** Calibration only: the integer model, without the agreement run (tests, model new). */
+    public static VitModel calibrate(FloatVit.Weights w, List<double[][][]> images, Options options) throws ModelException {
+        if (images.isEmpty()) {
+            throw new ModelException("no calibration images");
+        }
+        Stats stats = new Stats(options, w.geometry().depth());
+        for (double[][][] img : images) {
+            FloatVit.forward(w, img, stats);
+            stats.endImage();
+        }
+        return build(w, stats, options);
+    }
+
+    private static Result measure(VitModel model, List<double[][][]> images, List<FloatVit.Result> floats,
+            java.util.function.Consumer<String> progress, long t0) {
+        VitGeometry g = model.geometry();
         // agreement: the integer model on the int8 images against the float model on the real ones
         double[][] sums = new double[g.depth() + 3][3];
         int top1 = 0;

@@ -103,6 +103,9 @@ public final class Safetensors implements AutoCloseable {
                 .maxNestingDepth(64).maxStringLength(20_000_000).maxNumberLength(40).build());
     }
 
+    /** Tensors up to this size are read into the heap; larger ones are memory-mapped. */
+    static final long SMALL_TENSOR_BYTES = 1 << 16;
+
     private final Path path;
     private final FileChannel channel;
     private final long dataStart;
@@ -381,6 +384,12 @@ public final class Safetensors implements AutoCloseable {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
         try {
+            if (len <= SMALL_TENSOR_BYTES) {
+                // a mapping costs a system call and lives until the next GC: small tensors are read
+                ByteBuffer b = ByteBuffer.allocate((int) len);
+                readFully(channel, b, dataStart + t.begin());
+                return b.flip().order(ByteOrder.LITTLE_ENDIAN);
+            }
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), len).order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new ModelException("tensor '" + t.name() + "': cannot read its data: " + e.getMessage());
