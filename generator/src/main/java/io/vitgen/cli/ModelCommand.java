@@ -71,6 +71,10 @@ final class ModelCommand implements Callable<Integer> {
         @Option(names = "--classes", paramLabel = "N", defaultValue = "1000", description = "custom: classes (default 1000)")
         int classes;
 
+        @Option(names = "--float", paramLabel = "DTYPE", arity = "0..1", fallbackValue = "F32",
+                description = "write the float model as a timm checkpoint (F32, F16 or BF16) instead, for vitgen quantize")
+        String floatDtype;
+
         @Option(names = "--config", paramLabel = "FILE", description = "configuration properties file")
         Path config;
 
@@ -114,6 +118,18 @@ final class ModelCommand implements Callable<Integer> {
             ModelFile.requireWritable(output);
             long t0 = System.nanoTime();
             FloatVit.Weights w = RandomModel.weights(g, seed);
+            if (floatDtype != null) {
+                io.vitgen.model.Safetensors.DType dt = switch (floatDtype.toUpperCase(Locale.ROOT)) {
+                    case "F32" -> io.vitgen.model.Safetensors.DType.F32;
+                    case "F16" -> io.vitgen.model.Safetensors.DType.F16;
+                    case "BF16" -> io.vitgen.model.Safetensors.DType.BF16;
+                    default -> throw new ModelException("--float " + floatDtype + " is not F32, F16 or BF16");
+                };
+                io.vitgen.model.TimmCheckpoint.write(w, dt, output, "vitgen model new --preset " + preset + " --seed " + seed);
+                out.printf(Locale.ROOT, "wrote %s: float checkpoint (%s, timm names), %s, %d parameters (%.1f s)%n", output,
+                        dt, g, g.parameters(), (System.nanoTime() - t0) / 1e9);
+                return 0;
+            }
             Quantizer.Result r = Quantizer.quantize(w, RandomModel.images(g, seed, count), Quantizer.Options.defaults()
                     .withMode(mode), null);
             Map<String, Object> calib = new LinkedHashMap<>();

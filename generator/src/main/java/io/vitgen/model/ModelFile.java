@@ -113,7 +113,7 @@ public final class ModelFile {
             return;
         }
         try (Safetensors st = Safetensors.open(target)) {
-            if (FORMAT.equals(st.metadata().get("format"))) {
+            if (FORMAT.equals(st.metadata().get("format")) || st.metadata().containsKey(TimmCheckpoint.RANDOM_KEY)) {
                 return;
             }
         } catch (ModelException e) {

@@ -470,17 +470,33 @@ public final class Safetensors implements AutoCloseable {
     public long firstNonFinite(Tensor t) throws ModelException {
         requireFloat(t);
         ByteBuffer b = bytes(t);
-        long n = t.numel();
-        for (int i = 0; i < n; i++) {
-            boolean finite = switch (t.dtype()) {
-                case F32 -> Float.isFinite(b.getFloat(4 * i));
-                case F64 -> Double.isFinite(b.getDouble(8 * i));
-                case F16 -> (b.getShort(2 * i) & 0x7c00) != 0x7c00;
-                case BF16 -> (b.getShort(2 * i) & 0x7f80) != 0x7f80;
-                default -> true;
-            };
-            if (!finite) {
-                return i;
+        int n = (int) t.numel();
+        switch (t.dtype()) {
+            case F32 -> {
+                java.nio.FloatBuffer f = b.asFloatBuffer();
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(f.get(i))) {
+                        return i;
+                    }
+                }
+            }
+            case F64 -> {
+                java.nio.DoubleBuffer d = b.asDoubleBuffer();
+                for (int i = 0; i < n; i++) {
+                    if (!Double.isFinite(d.get(i))) {
+                        return i;
+                    }
+                }
+            }
+            default -> {
+                // F16: exponent bits 0x7c00 all set; BF16: 0x7f80
+                int mask = t.dtype() == DType.F16 ? 0x7c00 : 0x7f80;
+                java.nio.ShortBuffer h = b.asShortBuffer();
+                for (int i = 0; i < n; i++) {
+                    if ((h.get(i) & mask) == mask) {
+                        return i;
+                    }
+                }
             }
         }
         return -1;

@@ -184,10 +184,17 @@ final class TensorCheck {
     /** A row-major [out, in] matrix as in x out (the K x N layout of the GEMMs). */
     static float[][] transposeToKxN(float[] v, int out, int in) {
         float[][] w = new float[in][out];
-        for (int o = 0; o < out; o++) {
-            int base = o * in;
-            for (int i = 0; i < in; i++) {
-                w[i][o] = v[base + i];
+        final int tile = 64; // blocked, so both sides stay in cache for large layers
+        for (int o0 = 0; o0 < out; o0 += tile) {
+            for (int i0 = 0; i0 < in; i0 += tile) {
+                int oEnd = Math.min(out, o0 + tile);
+                int iEnd = Math.min(in, i0 + tile);
+                for (int o = o0; o < oEnd; o++) {
+                    int base = o * in;
+                    for (int i = i0; i < iEnd; i++) {
+                        w[i][o] = v[base + i];
+                    }
+                }
             }
         }
         return w;

@@ -26,6 +26,9 @@ public final class TimmCheckpoint {
     private TimmCheckpoint() {
     }
 
+    /** Metadata key of float checkpoints vitgen made (vitgen model new --float). */
+    public static final String RANDOM_KEY = "vitgen.random";
+
     private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d+)\\.(.+)");
 
     /** Tensor names of timm variants vitgen's model does not implement, with what they are. */
@@ -87,6 +90,55 @@ public final class TimmCheckpoint {
             }
         }
         return new FloatVit.Weights(g, patch, TensorCheck.toDouble(cls), posRows, blocks, norm, head);
+    }
+
+    /**
+     * Checks a checkpoint without loading it: names, shapes, dtypes against the inferred shape and
+     * the configuration, and every value finite - streamed through the memory-mapped tensors, so
+     * the heap stays small whatever the file's size. Returns the geometry or throws with every problem.
+     */
+    public static VitGeometry check(Safetensors st, ModelShape config) throws ModelException {
+        TensorCheck tc = new TensorCheck(st);
+        VitGeometry g = infer(tc, config);
+        tc.throwIfAny();
+        if (g == null) {
+            throw new ModelException("cannot infer the model shape from " + st.path());
+        }
+        int c = g.channels();
+        List<Object[]> expected = new ArrayList<>();
+        expected.add(new Object[] {"patch_embed.proj.weight", new long[] {c, 3, g.patch(), g.patch()}});
+        expected.add(new Object[] {"patch_embed.proj.bias", new long[] {c}});
+        expected.add(new Object[] {"cls_token", new long[] {1, 1, c}});
+        expected.add(new Object[] {"pos_embed", new long[] {1, g.tokens(), c}});
+        for (int i = 0; i < g.depth(); i++) {
+            String b = "blocks." + i + ".";
+            long[][] shapes = {{c}, {c}, {3L * c, c}, {3L * c}, {c, c}, {c}, {c}, {c}, {g.mlp(), c}, {g.mlp()},
+                {c, g.mlp()}, {c}};
+            for (int k = 0; k < BLOCK_SUFFIXES.size(); k++) {
+                expected.add(new Object[] {b + BLOCK_SUFFIXES.get(k), shapes[k]});
+            }
+        }
+        expected.add(new Object[] {"norm.weight", new long[] {c}});
+        expected.add(new Object[] {"norm.bias", new long[] {c}});
+        expected.add(new Object[] {"head.weight", new long[] {g.classes(), c}});
+        expected.add(new Object[] {"head.bias", new long[] {g.classes()}});
+        for (Object[] e : expected) {
+            String name = (String) e[0];
+            Safetensors.Tensor t = tc.expect(name, (long[]) e[1]);
+            if (t == null) {
+                continue;
+            }
+            if (!t.dtype().isFloat()) {
+                tc.problem("tensor '" + name + "' has dtype " + t.dtype() + ", expected a float (F32, F16, BF16 or F64)");
+                continue;
+            }
+            long bad = st.firstNonFinite(t);
+            if (bad >= 0) {
+                tc.problem("tensor '" + name + "' holds a NaN or infinity at index " + TensorCheck.indexText(t.shape(), bad));
+            }
+        }
+        tc.throwIfAny();
+        return g;
     }
 
     /** The geometry the tensors show, checked against the configuration; null with problems recorded. */
@@ -251,10 +303,22 @@ public final class TimmCheckpoint {
      * users who build a model in Java); an existing file is replaced.
      */
     public static void write(FloatVit.Weights w, Safetensors.DType dtype, Path target) throws java.io.IOException {
+        write(w, dtype, target, null);
+    }
+
+    /**
+     * The same with {@code __metadata__."vitgen.random"} saying how the weights were made (such a
+     * file counts as vitgen's own: {@link ModelFile#requireWritable} lets vitgen replace it).
+     */
+    public static void write(FloatVit.Weights w, Safetensors.DType dtype, Path target, String origin)
+            throws java.io.IOException {
         VitGeometry g = w.geometry();
         int c = g.channels();
         SafetensorsWriter out = new SafetensorsWriter();
         out.metadata("format", "pt");
+        if (origin != null) {
+            out.metadata(RANDOM_KEY, origin);
+        }
         float[] pw = new float[c * g.patchK()];
         for (int k = 0; k < g.patchK(); k++) {
             for (int j = 0; j < c; j++) {
