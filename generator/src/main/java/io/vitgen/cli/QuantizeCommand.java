@@ -100,6 +100,10 @@ final class QuantizeCommand implements Callable<Integer> {
                 }
                 calibration.put("source", "I-ViT integer checkpoint " + checkpoint.getFileName());
                 checkConfig(model, cfg);
+                FloatVit.Weights twin = model.floatWeights();
+                List<double[][][]> images = images(twin, out);
+                out.println("integer model against its float twin (the checkpoint's dequantized weights):");
+                out.print(Quantizer.compareWithTwin(model, images, out::println).format());
             } else {
                 FloatVit.Weights w = TimmCheckpoint.read(st, cfg.model());
                 out.printf(Locale.ROOT, "checkpoint %s: %s, %d parameters (read in %.1f s)%n", checkpoint,

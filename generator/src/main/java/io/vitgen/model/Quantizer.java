@@ -222,6 +222,21 @@ public final class Quantizer {
         return build(w, stats, options);
     }
 
+    /**
+     * Agreement of an integer model with its float twin (its own dequantized weights), e.g. for an
+     * I-ViT checkpoint, which has no separate float model.
+     */
+    public static Result compareWithTwin(VitModel model, List<double[][][]> images,
+            java.util.function.Consumer<String> progress) {
+        FloatVit.Weights twin = model.floatWeights();
+        List<FloatVit.Result> floats = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (double[][][] img : images) {
+            floats.add(FloatVit.forward(twin, img, null));
+        }
+        return measure(model, images, floats, progress, t0);
+    }
+
     private static Result measure(VitModel model, List<double[][][]> images, List<FloatVit.Result> floats,
             java.util.function.Consumer<String> progress, long t0) {
         VitGeometry g = model.geometry();
