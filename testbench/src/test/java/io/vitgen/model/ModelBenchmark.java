@@ -25,7 +25,7 @@ import io.vitgen.golden.VitGeometry;
  * the top-1/top-5 agreement.</li>
  * </ol>
  * <pre>
- * ./bench model [read|quantize] [images]
+ * ./bench model [read | quantize [images [max]]]
  * </pre>
  */
 public final class ModelBenchmark {
@@ -38,13 +38,14 @@ public final class ModelBenchmark {
             case "read-child-check" -> child(Path.of(args[1]), false);
             case "read-child-load" -> child(Path.of(args[1]), true);
             case "read" -> read();
-            case "quantize" -> quantize(args.length > 1 ? Integer.parseInt(args[1]) : 32);
+            case "quantize" -> quantize(args.length > 1 ? Integer.parseInt(args[1]) : 32,
+                    args.length > 2 && args[2].equals("max") ? Quantizer.Method.MAX : Quantizer.Method.PERCENTILE);
             case "all" -> {
                 read();
-                quantize(32);
+                quantize(32, Quantizer.Method.PERCENTILE);
             }
             default -> {
-                System.err.println("usage: ./bench model [read|quantize [images]]");
+                System.err.println("usage: ./bench model [read | quantize [images [max]]]");
                 System.exit(2);
             }
         }
@@ -114,16 +115,17 @@ public final class ModelBenchmark {
         return sum;
     }
 
-    private static void quantize(int images) throws Exception {
+    private static void quantize(int images, Quantizer.Method method) throws Exception {
         VitGeometry g = VitGeometry.DEIT_TINY;
         FloatVit.Weights w = RandomModel.weights(g, 1);
         long t0 = System.nanoTime();
         List<double[][][]> imgs = RandomModel.images(g, 1, images);
         double tImg = (System.nanoTime() - t0) / 1e9;
-        Quantizer.Result r = Quantizer.quantize(w, imgs, Quantizer.Options.defaults(), line -> System.out.println("  " + line));
+        Quantizer.Options o = new Quantizer.Options(method, 99.99, io.vitgen.golden.EncoderLayer.SoftmaxMode.SHIFTMAX);
+        Quantizer.Result r = Quantizer.quantize(w, imgs, o, line -> System.out.println("  " + line));
         double total = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "DeiT-Tiny quantize, %d synthetic pictures (percentile 99.99 int8, max int16): %.1f s"
-                + " (pictures %.1f s; calibration and agreement runs the rest)%n", images, total, tImg);
+        System.out.printf(Locale.ROOT, "DeiT-Tiny quantize, %d synthetic pictures (int8: %s, int16: max): %.1f s"
+                + " (pictures %.1f s; calibration and agreement runs the rest)%n", images, o.describe(), total, tImg);
         System.out.print(r.format());
     }
 }
