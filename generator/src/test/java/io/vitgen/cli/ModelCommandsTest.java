@@ -103,6 +103,21 @@ class ModelCommandsTest {
     }
 
     @Test
+    void quantizeConvertsAnIvitIntegerCheckpoint() throws Exception {
+        VitModel m = io.vitgen.model.IvitCheckpointTest.float32(ModelFile.read(model, null).model());
+        Path ivit = dir.resolve("ivit.safetensors");
+        io.vitgen.model.IvitCheckpointTest.writeIvit(m, ivit, true);
+        Path out = dir.resolve("from-ivit.safetensors");
+        Run r = run(with(new String[] {"quantize", "--checkpoint", ivit.toString(), "--calib-count", "2", "-o",
+            out.toString()}, SHAPE));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("I-ViT integer checkpoint") && r.out().contains("note: head.fc_scaling_factor"),
+                r.out());
+        assertTrue(r.out().contains("against its float twin") && r.out().contains("top-1 agreement"), r.out());
+        assertEquals(m.geometry(), ModelFile.read(out, null).model().geometry());
+    }
+
+    @Test
     void goldenModelPrintsTheTopClassesAndDumpsTheTensors() throws Exception {
         Path png = dir.resolve("cat.png");
         ImageIO.write(EvalImages.synthetic(99, 80, 64), "png", png.toFile());

@@ -23,13 +23,13 @@ import io.vitgen.model.Safetensors.DType;
  * factors under I-ViT's QuantAct names) read into the golden model: the same integers as a model
  * built directly from those float32 scales, and m/k equal to DyadicScale.fromRatio of them.
  */
-class IvitCheckpointTest {
+public class IvitCheckpointTest {
 
     @TempDir
     Path dir;
 
     /** Every float of the model rounded to float32 (what an I-ViT state dict holds). */
-    static VitModel float32(VitModel m) {
+    public static VitModel float32(VitModel m) {
         VitModel.Params p = m.params();
         VitModel.Scales s = m.scales();
         List<EncoderLayer.Params> lp = new ArrayList<>();
@@ -72,7 +72,7 @@ class IvitCheckpointTest {
     }
 
     /** Writes the float32 model under I-ViT's names. */
-    static void writeIvit(VitModel m, Path p, boolean perChannelHead) throws Exception {
+    public static void writeIvit(VitModel m, Path p, boolean perChannelHead) throws Exception {
         VitGeometry g = m.geometry();
         int c = g.channels();
         SafetensorsWriter w = new SafetensorsWriter();

@@ -70,6 +70,29 @@ class ModelFileFuzzTest {
         assertTrue(refused > RUNS / 2, "most mutants must be refused");
     }
 
+    @Test
+    void floatCheckpointMutantsEndInWeightsOrAClearError() throws Exception {
+        long seed = Long.getLong("vitgen.seed", 20261130L) + 1;
+        Path valid = dir.resolve("float.safetensors");
+        TimmCheckpoint.write(RandomModel.weights(TINY, 6), Safetensors.DType.BF16, valid);
+        byte[] base = Files.readAllBytes(valid);
+        int headerEnd = 8 + (int) ByteBuffer.wrap(base).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        io.vitgen.config.ModelShape shape = Fixtures.config(TINY).model();
+        Random r = new Random(seed);
+        Path p = dir.resolve("float-mutant.safetensors");
+        for (int run = 0; run < RUNS / 2; run++) {
+            byte[] b = mutate(base, headerEnd, r);
+            Files.write(p, b);
+            try (Safetensors st = Safetensors.open(p)) {
+                TimmCheckpoint.read(st, shape);
+            } catch (ModelException e) {
+                assertFalse(e.problems().isEmpty());
+            } catch (Throwable t) {
+                fail("float run " + run + " (seed " + seed + "): " + t + " instead of a clean error", t);
+            }
+        }
+    }
+
     static byte[] mutate(byte[] base, int headerEnd, Random r) {
         byte[] b = base.clone();
         switch (r.nextInt(9)) {

@@ -101,6 +101,8 @@ class SafetensorsTest {
         String json = "{\"a\":{\"dtype\":\"F32\",";
         assertTrue(problems(raw("malformed", json.length(), json, 0)).contains("malformed JSON header"));
         assertTrue(problems(raw("array", 2, "[]", 0)).contains("not an object"));
+        String trailing = "{} {}";
+        assertTrue(problems(raw("trailing", trailing.length(), trailing, 0)).contains("malformed JSON header"));
         String off = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}";
         String m = problems(raw("outside", off.length(), off, 8));
