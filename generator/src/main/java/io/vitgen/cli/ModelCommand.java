@@ -150,7 +150,8 @@ final class ModelCommand implements Callable<Integer> {
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Checks a model file - header, metadata, every tensor's name, dtype, shape and values, every"
                     + " stored constant against its derivation - and that the configuration can run it; lists every"
-                    + " problem at once (exit 2) or prints the model's summary (exit 0).")
+                    + " problem at once (exit 2) or prints the model's summary (exit 0). A float timm checkpoint is"
+                    + " checked as one (names, shapes, finite values, shape against the configuration).")
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -168,6 +169,17 @@ final class ModelCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Config cfg = ModelCli.config(config, sets);
+            if (!ModelFile.isModelFile(file)) {
+                // a float checkpoint: check it without loading it, and say what to do with it
+                try (io.vitgen.model.Safetensors st = io.vitgen.model.Safetensors.open(file)) {
+                    if (st.has("patch_embed.proj.weight") && !io.vitgen.model.TimmCheckpoint.isIntegerCheckpoint(st)) {
+                        VitGeometry g = io.vitgen.model.TimmCheckpoint.check(st, cfg.model());
+                        out.println(file + ": ok - a float checkpoint (timm names), " + g + "; make it a model file"
+                                + " with vitgen quantize --checkpoint " + file);
+                        return 0;
+                    }
+                }
+            }
             ModelFile.Loaded l = ModelFile.read(file, cfg);
             out.println(file + ": ok - " + ModelFile.summary(l.model()));
             out.println("  calibration: " + l.metadata().path("calibration"));

@@ -262,6 +262,15 @@ public final class ModelFile {
 
     // ---- reading ----
 
+    /** True when the file is a readable safetensors file whose metadata says vitgen-model. */
+    public static boolean isModelFile(Path file) {
+        try (Safetensors st = Safetensors.open(file)) {
+            return FORMAT.equals(st.metadata().get("format"));
+        } catch (ModelException e) {
+            return false;
+        }
+    }
+
     /** Reads and checks a model file; with a configuration, also checks that the configuration can run it. */
     public static Loaded read(Path file, Config config) throws ModelException {
         try (Safetensors st = Safetensors.open(file)) {

@@ -96,6 +96,9 @@ class ModelCommandsTest {
                 r.out());
         assertTrue(r.out().contains("top-5 agreement: "), r.out());
         assertEquals(G, ModelFile.read(out, null).model().geometry());
+        Run check = run(with(new String[] {"model", "check", ckpt.toString()}, SHAPE));
+        assertEquals(0, check.code(), check.err());
+        assertTrue(check.out().contains("a float checkpoint (timm names), image 32, patch 8"), check.out());
         Run wrong = run("quantize", "--checkpoint", ckpt.toString(), "-o", dir.resolve("x.safetensors").toString());
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("shape does not match the configuration (model.preset=deit-tiny)"), wrong.err());
