@@ -337,6 +337,14 @@ public final class ModelFile {
                     }
                 }
             }
+            java.util.Set<String> known = new java.util.HashSet<>(tc.asked());
+            known.addAll(dc.asked());
+            for (String name : st.tensors().keySet()) {
+                if (!known.contains(name)) {
+                    dc.problem("unexpected tensor '" + name + "' (not part of the model file layout " + LAYOUT
+                            + ", docs/model.md)");
+                }
+            }
             dc.throwIfAny();
             return new Loaded(model, meta);
         }

@@ -13,6 +13,7 @@ final class TensorCheck {
 
     private final Safetensors file;
     private final List<String> missing = new ArrayList<>();
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
     private final List<String> problems = new ArrayList<>();
 
     TensorCheck(Safetensors file) {
@@ -21,6 +22,11 @@ final class TensorCheck {
 
     Safetensors file() {
         return file;
+    }
+
+    /** Every name looked up so far. */
+    java.util.Set<String> asked() {
+        return asked;
     }
 
     void problem(String p) {
@@ -53,6 +59,7 @@ final class TensorCheck {
      * matches anything.
      */
     Safetensors.Tensor expect(String name, long... shape) {
+        asked.add(name);
         Safetensors.Tensor t = file.tensor(name);
         if (t == null) {
             missing.add(name);

@@ -67,6 +67,14 @@ class ModelFileTest {
     }
 
     @Test
+    void unexpectedTensorsAreNamed() throws Exception {
+        Path p = dir.resolve("extra.safetensors");
+        Rewrite.of(valid).floats("blocks.0.attn.extra", new long[] {2}, 1f, 2f).write(p);
+        String msg = problems(p, CFG);
+        assertTrue(msg.contains("unexpected tensor 'blocks.0.attn.extra'"), msg);
+    }
+
+    @Test
     void badValuesAndMissingTensorsAreAllNamed() throws Exception {
         Path p = dir.resolve("bad.safetensors");
         Rewrite.of(valid).setFloat("blocks.0.attn.proj.weight_scale", 4, 0.0)
