@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vitgen golden model --model FILE --image PICTURE}: the whole integer ViT on one picture. */
-@Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
         description = {"Runs the bit-exact integer ViT of a model file on one picture (PNG/JPEG through ImageIO;"
                 + " DeiT's eval transform: bicubic resize of the shorter side to image/0.9, centre crop, ImageNet"
                 + " mean/std, int8) and prints the top classes with their int32 logits.",

@@ -21,6 +21,14 @@ final class ModelCli {
     private ModelCli() {
     }
 
+    /** --version of the picocli commands. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vitgen " + io.vitgen.emit.Version.get()};
+        }
+    }
+
     /** Parses and runs {@code command}; {@code name} is how messages call it ("model check"). */
     static int run(Object command, String name, String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(command);

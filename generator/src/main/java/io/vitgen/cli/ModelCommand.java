@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vitgen model new | check}: vitgen's model files. */
-@Command(name = "model", mixinStandardHelpOptions = true, subcommands = {ModelCommand.New.class, ModelCommand.Check.class},
+@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, subcommands = {ModelCommand.New.class, ModelCommand.Check.class},
         description = "Make a random model file or check one (docs/model.md).")
 final class ModelCommand implements Callable<Integer> {
 
@@ -39,7 +39,7 @@ final class ModelCommand implements Callable<Integer> {
     }
 
     /** {@code vitgen model new --preset NAME --seed N -o FILE}. */
-    @Command(name = "new", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "new", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
             description = {"Writes a seeded random integer model with realistic statistics (weights N(0, 1/K) with"
                     + " per-channel spread, LayerNorm gamma near 1, two outlier residual channels), calibrated on"
                     + " seeded synthetic pictures: for tests and benchmarks.",
@@ -147,7 +147,7 @@ final class ModelCommand implements Callable<Integer> {
     }
 
     /** {@code vitgen model check FILE [--config FILE] [--set k=v]...}. */
-    @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
             description = "Checks a model file - header, metadata, every tensor's name, dtype, shape and values, every"
                     + " stored constant against its derivation - and that the configuration can run it; lists every"
                     + " problem at once (exit 2) or prints the model's summary (exit 0). A float timm checkpoint is"

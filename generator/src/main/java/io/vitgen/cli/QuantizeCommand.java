@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vitgen quantize}: a float (or I-ViT integer) checkpoint in, vitgen's model file out. */
-@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "quantize", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
         description = {"Quantizes a timm ViT/DeiT safetensors checkpoint (F32, F16 or BF16) to vitgen's integer model"
                 + " file: int8 weights per output channel, activation scales calibrated by running the float model"
                 + " on the calibration images (a folder, or seeded synthetic pictures). Prints the cosine of integer"

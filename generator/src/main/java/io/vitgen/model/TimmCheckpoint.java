@@ -19,7 +19,8 @@ import io.vitgen.golden.VitGeometry;
  * [3C, C]}, {@code blocks.i.attn.proj.*}, {@code blocks.i.norm2.*}, {@code blocks.i.mlp.fc1.* [MLP, C]},
  * {@code blocks.i.mlp.fc2.*}, {@code norm.*}, {@code head.* [classes, C]}. The shape comes from the
  * tensors (patch size, image size, width, MLP, depth, classes); the number of heads, which no
- * tensor shows, from the configuration. Everything is checked before anything is used, and every
+ * tensor shows, from the configuration (checked against {@code __metadata__} "num_heads" or "heads"
+ * when the file has one). Everything is checked before anything is used, and every
  * problem is reported at once.
  */
 public final class TimmCheckpoint {
@@ -252,6 +253,13 @@ public final class TimmCheckpoint {
             if (config.mlp() != mlp) {
                 mismatch.add("MLP width: the checkpoint has " + mlp + " (blocks.0.mlp.fc1.weight), the configuration"
                         + " model.mlp=" + config.mlp());
+            }
+            for (String key : List.of("num_heads", "heads")) {
+                String v = st.metadata().get(key);
+                if (v != null && !v.trim().equals(Integer.toString(heads))) {
+                    mismatch.add("heads: the checkpoint's __metadata__ says " + key + "=" + v.trim()
+                            + ", the configuration model.heads=" + heads);
+                }
             }
             if (c % heads != 0) {
                 mismatch.add("heads: the configuration's model.heads=" + heads + " does not divide the checkpoint's "

@@ -68,6 +68,16 @@ class TimmCheckpointTest {
     }
 
     @Test
+    void headsInTheMetadataAreCheckedAgainstTheConfiguration() throws Exception {
+        Path p = dir.resolve("heads.safetensors");
+        Rewrite r = Rewrite.of(valid);
+        r.metadata.put("num_heads", "4");
+        r.write(p);
+        String m = problems(p, shape);
+        assertTrue(m.contains("__metadata__ says num_heads=4, the configuration model.heads=2"), m);
+    }
+
+    @Test
     void missingTensorsAreAllNamedAtOnce() throws Exception {
         Path p = dir.resolve("missing.safetensors");
         Rewrite.of(valid).remove("blocks.1.attn.proj.bias").remove("norm.weight").remove("cls_token").write(p);
