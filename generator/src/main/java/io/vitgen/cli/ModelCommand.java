@@ -111,7 +111,8 @@ final class ModelCommand implements Callable<Integer> {
             }
             EncoderLayer.SoftmaxMode mode = cfg.softmax().log2() ? EncoderLayer.SoftmaxMode.LOG2
                     : EncoderLayer.SoftmaxMode.SHIFTMAX;
-            List<String> p = ModelFile.configProblems(g, mode, cfg);
+            int bits = cfg.softmax().log2() ? 16 : cfg.softmax().outBits();
+            List<String> p = ModelFile.configProblems(g, mode, bits, cfg);
             if (!p.isEmpty()) {
                 throw new ModelException(p);
             }
@@ -131,7 +132,7 @@ final class ModelCommand implements Callable<Integer> {
                 return 0;
             }
             Quantizer.Result r = Quantizer.quantize(w, RandomModel.images(g, seed, count), Quantizer.Options.defaults()
-                    .withMode(mode), null);
+                    .withSoftmax(mode, bits), null);
             Map<String, Object> calib = new LinkedHashMap<>();
             calib.put("source", "random model (vitgen model new --preset " + preset + " --seed " + seed + ")");
             calib.put("images", "synthetic, seed " + seed);

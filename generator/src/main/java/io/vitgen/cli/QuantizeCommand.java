@@ -86,13 +86,14 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         EncoderLayer.SoftmaxMode mode = cfg.softmax().log2() ? EncoderLayer.SoftmaxMode.LOG2
                 : EncoderLayer.SoftmaxMode.SHIFTMAX;
+        int bits = cfg.softmax().log2() ? 16 : cfg.softmax().outBits();
         ModelFile.requireWritable(output);
         VitModel model;
         Map<String, Object> calibration = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         try (Safetensors st = Safetensors.open(checkpoint)) {
             if (TimmCheckpoint.isIntegerCheckpoint(st)) {
-                IvitCheckpoint.Result r = IvitCheckpoint.read(st, cfg.model(), mode);
+                IvitCheckpoint.Result r = IvitCheckpoint.read(st, cfg.model(), mode, bits);
                 model = r.model();
                 out.println("I-ViT integer checkpoint " + checkpoint + ": " + ModelFile.summary(model));
                 for (String n : r.notes()) {
@@ -109,9 +110,9 @@ final class QuantizeCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "checkpoint %s: %s, %d parameters (read in %.1f s)%n", checkpoint,
                         w.geometry(), w.geometry().parameters(), (System.nanoTime() - t0) / 1e9);
                 List<double[][][]> images = images(w, out);
-                Quantizer.Options o = new Quantizer.Options(m, percentile, mode);
-                if (!ModelFile.configProblems(w.geometry(), mode, cfg).isEmpty()) {
-                    throw new ModelException(ModelFile.configProblems(w.geometry(), mode, cfg));
+                Quantizer.Options o = new Quantizer.Options(m, percentile, mode, bits);
+                if (!ModelFile.configProblems(w.geometry(), mode, bits, cfg).isEmpty()) {
+                    throw new ModelException(ModelFile.configProblems(w.geometry(), mode, bits, cfg));
                 }
                 Quantizer.Result r = Quantizer.quantize(w, images, o, out::println);
                 model = r.model();
@@ -152,7 +153,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private static void checkConfig(VitModel m, Config cfg) throws ModelException {
-        List<String> p = ModelFile.configProblems(m.geometry(), m.mode(), cfg);
+        List<String> p = ModelFile.configProblems(m.geometry(), m.mode(), m.softmaxBits(), cfg);
         if (!p.isEmpty()) {
             throw new ModelException(p);
         }

@@ -11,20 +11,33 @@ import java.util.Random;
  *  -&gt; I-LayerNorm -&gt; requant per channel -&gt; int8 (S_ln1)
  *  -&gt; GEMM qkv + bias -&gt; requant per channel -&gt; q, k, v int8 (one scale S_qkv)
  *  -&gt; per head: q k^T -&gt; requant (head_dim^-0.5 folded) -&gt; int8 scores (S_attn)
- *     -&gt; Shiftmax b = 16 (uint15) then GEMM with v, or log2 codes then attention x V by shifts
- *     -&gt; int32 (S_qkv * 2^-15)
+ *     -&gt; Shiftmax with b = 16 (uint15) or b = 8 (uint7) then GEMM with v, or log2 codes then
+ *        attention x V by shifts -&gt; int32 (S_qkv * 2^-(b-1), b = 16 for log2)
  *  -&gt; requant -&gt; int8 (S_ctx) -&gt; GEMM proj + bias -&gt; residual add with x -&gt; int16 (S_res1)
  *  -&gt; I-LayerNorm -&gt; requant -&gt; int8 (S_ln2) -&gt; GEMM fc1 + bias -&gt; requant -&gt; int8 (S_fc1 = S_g)
- *  -&gt; ShiftGELU over the mlp channels of each token -&gt; int16 (S_g / 128) -&gt; requant -&gt; int8 (S_fc2in)
+ *  -&gt; ShiftGELU over the mlp channels of each token -&gt; int16 (S_g / 128), or i-GELU per element
+ *     -&gt; 36-bit (S_g S_e / 2) -&gt; requant -&gt; int8 (S_fc2in)
  *  -&gt; GEMM fc2 + bias -&gt; residual add with the int16 stream -&gt; int16 (S_out)
  * </pre>
+ * The softmax output bits b and the GELU variant are parameters (docs/arithmetic.md section 9):
+ * b = 8 feeds P to an int8 array directly; b = 16 is the same integers an int8 array computes in two
+ * passes ({@link SplitOperand}).
  * Every integer constant (LayerNorm biases, int32 GEMM biases, dyadic scales, the softmax and GELU
  * X) is derived once, in the constructor, from the float parameters and the activation scales.
  */
 public final class EncoderLayer {
 
-    /** Softmax variant: Shiftmax (INTOPS 3, b = 16) or log2 codes with attention x V by shifts (INTOPS 4). */
+    /** Softmax variant: Shiftmax (INTOPS 3, b = 8 or 16) or log2 codes with attention x V by shifts (INTOPS 4). */
     public enum SoftmaxMode { SHIFTMAX, LOG2 }
+
+    /** GELU variant: ShiftGELU (arithmetic section 5) or I-BERT's polynomial i-GELU (section 7). */
+    public enum GeluMode { SHIFTGELU, IGELU }
+
+    /**
+     * Largest int8 input scale S_fc1 the i-GELU variant runs at: i-GELU needs |floor(1/S_e)| &gt;= 16
+     * (arithmetic section 7), which on an int8 input limits the represented range to about +-0.64.
+     */
+    public static final double IGELU_MAX_SCALE = 0.005;
 
     /**
      * A linear layer with int8 weights and per-output-channel weight scales.
@@ -77,6 +90,9 @@ public final class EncoderLayer {
     private final Params params;
     private final Scales scales;
     private final SoftmaxMode mode;
+    private final int softmaxBits;
+    private final GeluMode geluMode;
+    private final PolyGelu.Constants igelu;
 
     private final long[] ln1Bias;
     private final DyadicScale[] ln1Requant;
@@ -98,12 +114,36 @@ public final class EncoderLayer {
     private final DyadicScale[] fc2ToOut;
     private final DyadicScale res1ToOut;
 
-    /** Derives every integer constant; throws IllegalArgumentException naming the offending value. */
+    /**
+     * The layer with Shiftmax b = 16 (when {@code mode} is SHIFTMAX) and ShiftGELU: the original
+     * form, kept as it was.
+     */
     public EncoderLayer(ModelShape shape, Params params, Scales scales, SoftmaxMode mode) {
+        this(shape, params, scales, mode, 16, GeluMode.SHIFTGELU);
+    }
+
+    /**
+     * Derives every integer constant; throws IllegalArgumentException naming the offending value.
+     *
+     * @param softmaxBits b of the linear Shiftmax, 8 (P in 0..127, an int8 operand) or 16 (P in
+     *                    0..32767); the log2 variant takes 16 (its codes carry 2^-15 steps)
+     * @param geluMode    ShiftGELU or i-GELU on the int8 FC1 output
+     */
+    public EncoderLayer(ModelShape shape, Params params, Scales scales, SoftmaxMode mode, int softmaxBits,
+            GeluMode geluMode) {
         this.shape = shape;
         this.params = params;
         this.scales = scales;
         this.mode = mode;
+        if (softmaxBits != 8 && softmaxBits != 16) {
+            throw new IllegalArgumentException("softmax output bits must be 8 or 16, got " + softmaxBits);
+        }
+        if (mode == SoftmaxMode.LOG2 && softmaxBits != 16) {
+            throw new IllegalArgumentException("the log2 softmax variant has no output bits b (its attention x V"
+                    + " is in 2^-15 steps); give 16, got " + softmaxBits);
+        }
+        this.softmaxBits = softmaxBits;
+        this.geluMode = java.util.Objects.requireNonNull(geluMode, "geluMode");
         int c = shape.channels();
         checkLinear("qkv", params.qkv(), c, 3 * c);
         checkLinear("proj", params.proj(), c, c);
@@ -117,7 +157,7 @@ public final class EncoderLayer {
         qkvRequant = gemmRequant(params.qkv(), scales.ln1(), scales.qkv());
         scoreRequant = DyadicScale.fromRatio(scales.qkv() * scales.qkv() / Math.sqrt(shape.headDim()) / scales.attn());
         softmaxX = ShiftExp.xFromScale(scales.attn());
-        ctxRequant = DyadicScale.fromRatio(scales.qkv() / 32768.0 / scales.ctx());
+        ctxRequant = DyadicScale.fromRatio(scales.qkv() / Math.scalb(1.0, softmaxBits - 1) / scales.ctx());
         projBias = intBias(params.proj(), scales.ctx());
         projToRes1 = gemmRequant(params.proj(), scales.ctx(), scales.res1());
         inToRes1 = DyadicScale.fromRatio(scales.in() / scales.res1());
@@ -125,8 +165,15 @@ public final class EncoderLayer {
         ln2Requant = lnRequant(params.ln2(), c, scales.ln2());
         fc1Bias = intBias(params.fc1(), scales.ln2());
         fc1Requant = gemmRequant(params.fc1(), scales.ln2(), scales.fc1());
-        geluX = ShiftGelu.xFromScale(scales.fc1());
-        geluRequant = DyadicScale.fromRatio(scales.fc1() / 128.0 / scales.fc2in());
+        if (geluMode == GeluMode.SHIFTGELU) {
+            geluX = ShiftGelu.xFromScale(scales.fc1());
+            igelu = null;
+            geluRequant = DyadicScale.fromRatio(scales.fc1() / 128.0 / scales.fc2in());
+        } else {
+            geluX = 0;
+            igelu = PolyGelu.Constants.of(scales.fc1());
+            geluRequant = DyadicScale.fromRatio(igelu.outputScale() / scales.fc2in());
+        }
         fc2Bias = intBias(params.fc2(), scales.fc2in());
         fc2ToOut = gemmRequant(params.fc2(), scales.fc2in(), scales.out());
         res1ToOut = DyadicScale.fromRatio(scales.res1() / scales.out());
@@ -153,27 +200,60 @@ public final class EncoderLayer {
         return softmaxX;
     }
 
-    /** X of ShiftGELU (ceil(1 / (1.702 S_fc1))). */
+    /** X of ShiftGELU (ceil(1 / (1.702 S_fc1))); only for the ShiftGELU variant. */
     public long geluX() {
+        if (geluMode != GeluMode.SHIFTGELU) {
+            throw new IllegalStateException("the i-GELU layer has no ShiftGELU X; see igeluConstants()");
+        }
         return geluX;
     }
 
-    /** Every integer constant the constructor derived (for vitgen's model file and the compiler). */
-    public record Constants(long[] ln1Bias, DyadicScale[] ln1Requant, long[] qkvBias, DyadicScale[] qkvRequant,
-            DyadicScale scoreRequant, long softmaxX, DyadicScale ctxRequant, long[] projBias, DyadicScale[] projToRes1,
-            DyadicScale inToRes1, long[] ln2Bias, DyadicScale[] ln2Requant, long[] fc1Bias, DyadicScale[] fc1Requant,
-            long geluX, DyadicScale geluRequant, long[] fc2Bias, DyadicScale[] fc2ToOut, DyadicScale res1ToOut) {
+    /** Output bits b of the linear Shiftmax (16 for the log2 variant). */
+    public int softmaxBits() {
+        return softmaxBits;
     }
 
-    /** The derived integer constants. */
+    public GeluMode geluMode() {
+        return geluMode;
+    }
+
+    /** i-GELU constants (only for the i-GELU variant). */
+    public PolyGelu.Constants igeluConstants() {
+        if (igelu == null) {
+            throw new IllegalStateException("the ShiftGELU layer has no i-GELU constants");
+        }
+        return igelu;
+    }
+
+    /**
+     * Every integer constant of the layer, as the accelerator's memory image carries them.
+     * Arrays are the layer's own: do not modify.
+     */
+    public record Constants(long[] ln1Bias, DyadicScale[] ln1Requant, long[] qkvBias, DyadicScale[] qkvRequant,
+            DyadicScale scoreRequant, long softmaxX, DyadicScale ctxRequant, long[] projBias,
+            DyadicScale[] projToRes1, DyadicScale inToRes1, long[] ln2Bias, DyadicScale[] ln2Requant,
+            long[] fc1Bias, DyadicScale[] fc1Requant, long geluX, PolyGelu.Constants igelu,
+            DyadicScale geluRequant, long[] fc2Bias, DyadicScale[] fc2ToOut, DyadicScale res1ToOut) {
+    }
+
+    /** The integer constants derived in the constructor. */
     public Constants constants() {
         return new Constants(ln1Bias, ln1Requant, qkvBias, qkvRequant, scoreRequant, softmaxX, ctxRequant, projBias,
-                projToRes1, inToRes1, ln2Bias, ln2Requant, fc1Bias, fc1Requant, geluX, geluRequant, fc2Bias, fc2ToOut,
-                res1ToOut);
+                projToRes1, inToRes1, ln2Bias, ln2Requant, fc1Bias, fc1Requant, geluX, igelu, geluRequant, fc2Bias,
+                fc2ToOut, res1ToOut);
     }
 
     /** The integer layer: N x C int16 in (scale S_in), N x C int16 out (scale S_out). */
     public long[][] forward(long[][] x) {
+        return trace(x).get("out");
+    }
+
+    /**
+     * The integer layer with every intermediate tensor, by name, in the order they are computed:
+     * {@code ln1, qkv, scores.h, probs.h} (Shiftmax) or {@code codes.h} (log2: the code, -1 where
+     * the zero flag is set), {@code ctx_acc, ctx, res1, ln2, fc1, gelu, out} (heads h = 0, 1, ...).
+     */
+    public java.util.LinkedHashMap<String, long[][]> trace(long[][] x) {
         int n = shape.tokens();
         int c = shape.channels();
         if (x.length != n) {
@@ -185,12 +265,15 @@ public final class EncoderLayer {
             }
             IntOps.requireSigned(row, 16, "encoder input");
         }
+        java.util.LinkedHashMap<String, long[][]> t = new java.util.LinkedHashMap<>();
         // attention block
         long[][] ln1 = new long[n][];
-        for (int t = 0; t < n; t++) {
-            ln1[t] = requantRow(IntLayerNorm.apply(x[t], ln1Bias), ln1Requant, 8);
+        for (int i = 0; i < n; i++) {
+            ln1[i] = requantRow(IntLayerNorm.apply(x[i], ln1Bias), ln1Requant, 8);
         }
+        t.put("ln1", ln1);
         long[][] qkv = IntGemm.requantize(IntGemm.apply(ln1, params.qkv().w(), qkvBias), qkvRequant, 8);
+        t.put("qkv", qkv);
         int hd = shape.headDim();
         long[][] ctxAcc = new long[n][c];
         for (int h = 0; h < shape.heads(); h++) {
@@ -198,50 +281,65 @@ public final class EncoderLayer {
             long[][] kT = transpose(columns(qkv, c + h * hd, hd));
             long[][] v = columns(qkv, 2 * c + h * hd, hd);
             long[][] scores = IntGemm.requantize(IntGemm.apply(q, kT, null), new DyadicScale[] {scoreRequant}, 8);
+            t.put("scores." + h, scores);
             long[][] headOut;
             if (mode == SoftmaxMode.SHIFTMAX) {
                 long[][] probs = new long[n][];
                 for (int i = 0; i < n; i++) {
-                    probs[i] = Shiftmax.apply(scores[i], softmaxX, 16);
+                    probs[i] = Shiftmax.apply(scores[i], softmaxX, softmaxBits);
                 }
+                t.put("probs." + h, probs);
                 headOut = IntGemm.apply(probs, v, null);
             } else {
                 headOut = new long[n][];
+                long[][] codes = new long[n][n];
                 for (int i = 0; i < n; i++) {
                     Log2Softmax.Result r = Log2Softmax.apply(scores[i], softmaxX);
                     headOut[i] = Log2Softmax.attentionTimesV(r.code(), r.zero(), v);
+                    for (int j = 0; j < n; j++) {
+                        codes[i][j] = r.zero()[j] ? -1 : r.code()[j];
+                    }
                 }
+                t.put("codes." + h, codes);
             }
             for (int i = 0; i < n; i++) {
                 System.arraycopy(headOut[i], 0, ctxAcc[i], h * hd, hd);
             }
         }
+        t.put("ctx_acc", ctxAcc);
         long[][] ctx = IntGemm.requantize(ctxAcc, new DyadicScale[] {ctxRequant}, 8);
+        t.put("ctx", ctx);
         long[][] proj = IntGemm.apply(ctx, params.proj().w(), projBias);
         long[][] res1 = new long[n][c];
-        for (int t = 0; t < n; t++) {
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < c; j++) {
-                res1[t][j] = DyadicScale.residualAdd(proj[t][j], projToRes1[j], x[t][j], inToRes1, 16);
+                res1[i][j] = DyadicScale.residualAdd(proj[i][j], projToRes1[j], x[i][j], inToRes1, 16);
             }
         }
+        t.put("res1", res1);
         // MLP block
         long[][] ln2 = new long[n][];
-        for (int t = 0; t < n; t++) {
-            ln2[t] = requantRow(IntLayerNorm.apply(res1[t], ln2Bias), ln2Requant, 8);
+        for (int i = 0; i < n; i++) {
+            ln2[i] = requantRow(IntLayerNorm.apply(res1[i], ln2Bias), ln2Requant, 8);
         }
+        t.put("ln2", ln2);
         long[][] fc1 = IntGemm.requantize(IntGemm.apply(ln2, params.fc1().w(), fc1Bias), fc1Requant, 8);
+        t.put("fc1", fc1);
         long[][] gelu = new long[n][];
-        for (int t = 0; t < n; t++) {
-            gelu[t] = geluRequant.apply(ShiftGelu.apply(fc1[t], geluX), 8);
+        for (int i = 0; i < n; i++) {
+            long[] g = geluMode == GeluMode.SHIFTGELU ? ShiftGelu.apply(fc1[i], geluX) : PolyGelu.apply(fc1[i], igelu);
+            gelu[i] = geluRequant.apply(g, 8);
         }
+        t.put("gelu", gelu);
         long[][] fc2 = IntGemm.apply(gelu, params.fc2().w(), fc2Bias);
         long[][] out = new long[n][c];
-        for (int t = 0; t < n; t++) {
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < c; j++) {
-                out[t][j] = DyadicScale.residualAdd(fc2[t][j], fc2ToOut[j], res1[t][j], res1ToOut, 16);
+                out[i][j] = DyadicScale.residualAdd(fc2[i][j], fc2ToOut[j], res1[i][j], res1ToOut, 16);
             }
         }
-        return out;
+        t.put("out", out);
+        return t;
     }
 
     /** Maximum absolute value of every float intermediate, used to calibrate the scales. */
@@ -338,6 +436,15 @@ public final class EncoderLayer {
      * smallest value ShiftGELU accepts if needed.
      */
     public static Calibrated random(ModelShape shape, long seed, SoftmaxMode mode) {
+        return random(shape, seed, mode, 16, GeluMode.SHIFTGELU);
+    }
+
+    /**
+     * As {@link #random(ModelShape, long, SoftmaxMode)} with the softmax output bits and the GELU
+     * variant chosen; with i-GELU, S_fc1 is lowered to {@link #IGELU_MAX_SCALE} when larger (FC1
+     * outputs beyond about +-0.64 then saturate: i-GELU on int8 inputs is coarse, see docs/golden.md).
+     */
+    public static Calibrated random(ModelShape shape, long seed, SoftmaxMode mode, int softmaxBits, GeluMode gelu) {
         Random rnd = new Random(seed);
         int n = shape.tokens();
         int c = shape.channels();
@@ -364,10 +471,12 @@ public final class EncoderLayer {
         }
         double[] r = new double[9];
         forwardFloat(shape, p, xd, r);
-        double sFc1 = Math.max(r[6] / 127, 1.0 / (1.702 * ShiftGelu.MAX_X) * (1 + 1e-9));
+        double sFc1 = gelu == GeluMode.SHIFTGELU
+                ? Math.max(r[6] / 127, 1.0 / (1.702 * ShiftGelu.MAX_X) * (1 + 1e-9))
+                : Math.min(r[6] / 127, IGELU_MAX_SCALE);
         Scales s = new Scales(sIn, r[0] / 127, r[1] / 127, r[2] / 127, r[3] / 127, r[4] / 32767,
                 r[5] / 127, sFc1, r[7] / 127, r[8] / 32767);
-        return new Calibrated(new EncoderLayer(shape, p, s, mode), xi, xd);
+        return new Calibrated(new EncoderLayer(shape, p, s, mode, softmaxBits, gelu), xi, xd);
     }
 
     /** Cosine similarity of two equally shaped matrices. */

@@ -71,6 +71,7 @@ public final class VitModel {
     private final Params params;
     private final Scales scales;
     private final EncoderLayer.SoftmaxMode mode;
+    private final int softmaxBits;
     private final List<EncoderLayer> layers = new ArrayList<>();
     private final Constants constants;
 
@@ -80,6 +81,15 @@ public final class VitModel {
      * @throws IllegalArgumentException naming the part (embedding, layer i, norm, head) and value
      */
     public VitModel(VitGeometry g, Params p, Scales s, EncoderLayer.SoftmaxMode mode) {
+        this(g, p, s, mode, 16);
+    }
+
+    /**
+     * The same with the Shiftmax output bits b (8 or 16; 16 for log2) of every layer; the GELU is
+     * ShiftGELU.
+     */
+    public VitModel(VitGeometry g, Params p, Scales s, EncoderLayer.SoftmaxMode mode, int softmaxBits) {
+        this.softmaxBits = softmaxBits;
         this.geometry = g;
         this.params = p;
         this.scales = s;
@@ -114,7 +124,8 @@ public final class VitModel {
                         + " differs from layer " + (i - 1) + "'s output scale " + s.layers().get(i - 1).out());
             }
             try {
-                layers.add(new EncoderLayer(shape, p.layers().get(i), ls, mode));
+                layers.add(new EncoderLayer(shape, p.layers().get(i), ls, mode, softmaxBits,
+                        EncoderLayer.GeluMode.SHIFTGELU));
             } catch (IllegalArgumentException | ArithmeticException ex) {
                 throw new IllegalArgumentException("layer " + i + ": " + ex.getMessage(), ex);
             }
@@ -205,6 +216,11 @@ public final class VitModel {
 
     public EncoderLayer.SoftmaxMode mode() {
         return mode;
+    }
+
+    /** Output bits b of the linear Shiftmax (16 for log2). */
+    public int softmaxBits() {
+        return softmaxBits;
     }
 
     /** The encoder layers (each holds its own derived constants). */

@@ -33,6 +33,12 @@ public final class IvitCheckpoint {
     private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d+)\\..+");
 
     public static Result read(Safetensors st, ModelShape config, EncoderLayer.SoftmaxMode mode) throws ModelException {
+        return read(st, config, mode, 16);
+    }
+
+    /** The same with the Shiftmax output bits b (8 or 16; 16 for log2). */
+    public static Result read(Safetensors st, ModelShape config, EncoderLayer.SoftmaxMode mode, int softmaxBits)
+            throws ModelException {
         TensorCheck tc = new TensorCheck(st);
         List<String> notes = new ArrayList<>();
         Safetensors.Tensor pw = st.tensor("patch_embed.proj.weight_integer");
@@ -159,7 +165,8 @@ public final class IvitCheckpoint {
         VitModel.Params params = new VitModel.Params(new VitModel.Embed(TensorCheck.transposeToKxN(ew, c, g.patchK()),
                 es, ebias, cls, posRows), layers, norm, new VitModel.Head(hk, hScale, hbias));
         try {
-            return new Result(new VitModel(g, params, new VitModel.Scales(sImg, scales, sNorm), mode), notes);
+            return new Result(new VitModel(g, params, new VitModel.Scales(sImg, scales, sNorm), mode, softmaxBits),
+                    notes);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ModelException("the checkpoint cannot be run by the integer model: " + e.getMessage());
         }

@@ -139,7 +139,7 @@ public final class ModelFile {
         ObjectNode var = root.putObject("variants");
         var.put("softmax", m.mode() == EncoderLayer.SoftmaxMode.LOG2 ? "log2" : "shiftmax");
         if (m.mode() == EncoderLayer.SoftmaxMode.SHIFTMAX) {
-            var.put("softmax.out.bits", 16);
+            var.put("softmax.out.bits", m.softmaxBits());
         }
         var.put("gelu", "shiftgelu");
         var.put("layernorm", "ilayernorm");
@@ -301,9 +301,10 @@ public final class ModelFile {
             }
             VitGeometry g = geometry(meta.path("geometry"), problems);
             EncoderLayer.SoftmaxMode mode = mode(meta.path("variants"), problems);
+            int bits = mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? meta.path("variants").path("softmax.out.bits").asInt() : 16;
             VitModel.Scales scales = g == null ? null : scales(meta.path("scales"), g.depth(), problems);
             if (g != null && config != null) {
-                problems.addAll(configProblems(g, mode, config));
+                problems.addAll(configProblems(g, mode, bits, config));
             }
             if (g == null || mode == null || scales == null) {
                 throw new ModelException(problems);
@@ -316,7 +317,7 @@ public final class ModelFile {
             }
             VitModel model;
             try {
-                model = new VitModel(g, params, scales, mode);
+                model = new VitModel(g, params, scales, mode, bits);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new ModelException("the model's parameters and scales cannot be run: " + e.getMessage());
             }
@@ -390,11 +391,12 @@ public final class ModelFile {
         EncoderLayer.SoftmaxMode mode = null;
         if (sm.equals("log2")) {
             mode = EncoderLayer.SoftmaxMode.LOG2;
-        } else if (sm.equals("shiftmax") && n.path("softmax.out.bits").asInt(-1) == 16) {
+        } else if (sm.equals("shiftmax") && (n.path("softmax.out.bits").asInt(-1) == 16
+                || n.path("softmax.out.bits").asInt(-1) == 8)) {
             mode = EncoderLayer.SoftmaxMode.SHIFTMAX;
         } else {
             problems.add("vitgen.model variants.softmax is " + n.path("softmax") + " with out.bits "
-                    + n.path("softmax.out.bits") + "; expected log2, or shiftmax with 16 bits");
+                    + n.path("softmax.out.bits") + "; expected log2, or shiftmax with 8 or 16 bits");
         }
         return problems.size() > before.size() ? null : mode;
     }
@@ -492,7 +494,8 @@ public final class ModelFile {
      * What stops a configuration from running this model: shape, softmax variant and bits, GELU
      * and LayerNorm variants and outputs, operand and accumulator widths. One sentence each.
      */
-    public static List<String> configProblems(VitGeometry g, EncoderLayer.SoftmaxMode mode, Config cfg) {
+    public static List<String> configProblems(VitGeometry g, EncoderLayer.SoftmaxMode mode, int softmaxBits,
+            Config cfg) {
         List<String> p = new ArrayList<>();
         io.vitgen.config.ModelShape s = cfg.model();
         String which = "the configuration (model.preset=" + s.name() + ")";
@@ -509,15 +512,15 @@ public final class ModelFile {
             p.add("the model has MLP width " + g.mlp() + ", " + which + " model.mlp=" + s.mlp());
         }
         Config.Softmax sm = cfg.softmax();
-        if (!sm.log2() && sm.outBits() != 16) {
-            p.add("softmax.out.bits=" + sm.outBits() + ": the whole-model golden runs Shiftmax with 16 output bits"
-                    + " or log2 (set softmax.out.bits=16 or softmax.variant=log2)");
-        }
         if (mode != null) {
             boolean cfgLog2 = sm.log2();
             if (cfgLog2 != (mode == EncoderLayer.SoftmaxMode.LOG2)) {
                 p.add("the model was quantized for softmax " + (mode == EncoderLayer.SoftmaxMode.LOG2 ? "log2"
-                        : "shiftmax (16 bits)") + ", the configuration says softmax.variant=" + sm.variant());
+                        : "shiftmax (" + softmaxBits + " bits)") + ", the configuration says softmax.variant="
+                        + sm.variant());
+            } else if (!cfgLog2 && sm.outBits() != softmaxBits) {
+                p.add("the model was quantized for Shiftmax with " + softmaxBits + " output bits, the configuration"
+                        + " says softmax.out.bits=" + sm.outBits());
             }
         }
         if (!"shiftgelu".equals(cfg.gelu().variant())) {
@@ -544,6 +547,7 @@ public final class ModelFile {
 
     /** A one-line summary of a model. */
     public static String summary(VitModel m) {
-        return m.geometry() + ", softmax " + (m.mode() == EncoderLayer.SoftmaxMode.LOG2 ? "log2" : "shiftmax b=16");
+        return m.geometry() + ", softmax " + (m.mode() == EncoderLayer.SoftmaxMode.LOG2 ? "log2"
+                : "shiftmax b=" + m.softmaxBits());
     }
 }

@@ -41,13 +41,19 @@ public final class Quantizer {
      * @param percentile for PERCENTILE, e.g. 99.99
      * @param mode       softmax variant of the integer layers
      */
-    public record Options(Method method, double percentile, EncoderLayer.SoftmaxMode mode) {
+    public record Options(Method method, double percentile, EncoderLayer.SoftmaxMode mode, int softmaxBits) {
+        /** Shiftmax with 16 output bits (or log2). */
+        public Options(Method method, double percentile, EncoderLayer.SoftmaxMode mode) {
+            this(method, percentile, mode, 16);
+        }
+
         public static Options defaults() {
             return new Options(Method.PERCENTILE, 99.99, EncoderLayer.SoftmaxMode.SHIFTMAX);
         }
 
-        public Options withMode(EncoderLayer.SoftmaxMode m) {
-            return new Options(method, percentile, m);
+        /** The softmax variant: log2, or Shiftmax with {@code bits} output bits. */
+        public Options withSoftmax(EncoderLayer.SoftmaxMode m, int bits) {
+            return new Options(method, percentile, m, m == EncoderLayer.SoftmaxMode.LOG2 ? 16 : bits);
         }
 
         public String describe() {
@@ -347,7 +353,8 @@ public final class Quantizer {
                 new VitModel.Embed(pl.w(), pl.wScale(), pl.bias(), w.cls(), w.pos()), layers, norm(w.norm()),
                 new VitModel.Head(hw, hs, w.head().b()));
         try {
-            return new VitModel(g, params, new VitModel.Scales(EvalImages.IMAGE_SCALE, scales, norm), o.mode());
+            return new VitModel(g, params, new VitModel.Scales(EvalImages.IMAGE_SCALE, scales, norm), o.mode(),
+                    o.softmaxBits());
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ModelException("the quantized model cannot be expressed in integers: " + e.getMessage());
         }

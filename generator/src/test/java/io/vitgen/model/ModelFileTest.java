@@ -67,6 +67,23 @@ class ModelFileTest {
     }
 
     @Test
+    void shiftmaxWithEightOutputBitsRoundTrips() throws Exception {
+        Quantizer.Options o = Quantizer.Options.defaults().withSoftmax(io.vitgen.golden.EncoderLayer.SoftmaxMode.SHIFTMAX, 8);
+        VitModel m8 = Quantizer.calibrate(Fixtures.weights(11), RandomModel.images(Fixtures.SMALL, 11, 3), o);
+        assertEquals(8, m8.softmaxBits());
+        Path p = dir.resolve("b8.safetensors");
+        ModelFile.write(m8, Map.of(), p);
+        Config cfg8 = Fixtures.config(Fixtures.SMALL, "softmax.out.bits=8");
+        VitModel back = ModelFile.read(p, cfg8).model();
+        assertTrue(ModelFile.summary(back).endsWith("shiftmax b=8"), ModelFile.summary(back));
+        long[][][] px = EvalImages.quantize(RandomModel.images(Fixtures.SMALL, 12, 1).get(0), EvalImages.IMAGE_SCALE);
+        assertArrayEquals(m8.forward(px), back.forward(px));
+        String msg = problems(p, CFG);
+        assertTrue(msg.contains("quantized for Shiftmax with 8 output bits, the configuration says softmax.out.bits=16"),
+                msg);
+    }
+
+    @Test
     void unexpectedTensorsAreNamed() throws Exception {
         Path p = dir.resolve("extra.safetensors");
         Rewrite.of(valid).floats("blocks.0.attn.extra", new long[] {2}, 1f, 2f).write(p);

@@ -1,0 +1,549 @@
+package io.vitgen.compile;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+
+import io.vitgen.config.Config;
+import io.vitgen.golden.DyadicScale;
+import io.vitgen.golden.EncoderLayer;
+import io.vitgen.golden.ModelShape;
+import io.vitgen.hw.MacArray;
+
+/**
+ * Compiles integer encoder layers and a configuration into a {@link Program}: a command stream, a
+ * memory image and the probes of every intermediate tensor (docs/commands.md, "Compiler").
+ *
+ * <p>The schedule (docs/top.md): the residual stream and every activation of a layer stay in the
+ * on-chip buffers; each weight matrix is loaded once into one of two weight slots (qkv and fc1 in
+ * slot 0, proj and fc2 in slot 1) while the other slot's GEMMs run; token rows are cut into row
+ * blocks so LayerNorm, softmax and GELU work on finished rows while the array computes the next
+ * block; the attention runs per head and row block with two score/probability slots (q k^T of
+ * block i+1 under the softmax of block i). Dependency tokens are not written by hand: each command
+ * waits on the latest command of every other unit that touches bytes it touches (one of them
+ * writing), through the fewest tokens; {@link StreamChecker} proves the result independently.
+ */
+public final class LayerCompiler {
+
+    private LayerCompiler() {
+    }
+
+    /** Bytes of one layer's constant tables: 14 C + 2 MLP entries of 8 bytes. */
+    public static long constBytes(ModelShape s) {
+        return 8L * (14L * s.channels() + 2L * s.mlp());
+    }
+
+    /** Entry offsets (bytes) of the constant tables inside one layer's block. */
+    record ConstTables(long ln1Bias, long ln1Scale, long qkvBias, long qkvScale, long projBias, long projScale,
+            long ln2Bias, long ln2Scale, long fc1Bias, long fc1Scale, long fc2Bias, long fc2Scale) {
+        static ConstTables of(ModelShape s) {
+            long c = 8L * s.channels();
+            long m = 8L * s.mlp();
+            long at = 0;
+            long ln1b = at; at += c;
+            long ln1s = at; at += c;
+            long qkvb = at; at += 3 * c;
+            long qkvs = at; at += 3 * c;
+            long projb = at; at += c;
+            long projs = at; at += c;
+            long ln2b = at; at += c;
+            long ln2s = at; at += c;
+            long fc1b = at; at += m;
+            long fc1s = at; at += m;
+            long fc2b = at; at += c;
+            long fc2s = at;
+            return new ConstTables(ln1b, ln1s, qkvb, qkvs, projb, projs, ln2b, ln2s, fc1b, fc1s, fc2b, fc2s);
+        }
+    }
+
+    /** Compiles with buffers sized for the layers' own shape at the configuration's row block. */
+    public static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config) {
+        IntEncoderLayer l0 = layers.get(0);
+        int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
+        return compile(layers, input, config,
+                BufferPlan.forShape(l0.shape(), BufferPlan.defaultRowBlock(config.mac().rows()), probBytes));
+    }
+
+    /**
+     * Compiles {@code layers} (run one after the other on {@code input}, N x C int16) for a top of
+     * this configuration and these buffers; throws {@link CompileException} listing every reason
+     * the model cannot run.
+     */
+    public static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan) {
+        if (layers.isEmpty()) {
+            throw new CompileException(List.of("no layers to compile"));
+        }
+        ModelShape s = layers.get(0).shape();
+        List<String> problems = new ArrayList<>();
+        check(layers, input, config, plan, problems);
+        if (!problems.isEmpty()) {
+            throw new CompileException(problems);
+        }
+        return new LayerCompiler.Build(layers, input, plan, s).run();
+    }
+
+    private static void check(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
+            List<String> problems) {
+        ModelShape s = layers.get(0).shape();
+        int n = s.tokens();
+        int c = s.channels();
+        int hd = s.headDim();
+        Config.Quant q = config.quant();
+        if (q.actBits() != 8 || q.weightBits() != 8) {
+            problems.add("the compiler targets 8-bit operands; quant.act.bits = " + q.actBits() + ", quant.weight.bits = "
+                    + q.weightBits());
+        }
+        if (!config.layerNorm().requantInt8()) {
+            problems.add("layernorm.output = raw: the layer needs the int8 LayerNorm output (layernorm.output=int8)");
+        }
+        if (!config.gelu().requantInt8()) {
+            problems.add("gelu.output = int16: the layer needs the int8 GELU output (gelu.output=int8)");
+        }
+        if (input.length != n || Arrays.stream(input).anyMatch(r -> r.length != c)) {
+            problems.add("input must be " + n + " x " + c + " int16");
+        }
+        long kLimit;
+        try {
+            kLimit = new MacArray.Shape(config.mac().rows(), config.mac().cols(), q.actBits(), q.weightBits(),
+                    q.accBits(), q.actBits()).kLimit();
+        } catch (IllegalArgumentException e) {
+            problems.add("GEMM engine: " + e.getMessage());
+            kLimit = Long.MAX_VALUE;
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            IntEncoderLayer l = layers.get(i);
+            String p = "L" + i;
+            if (!l.shape().equals(s)) {
+                problems.add(p + " has shape " + l.shape() + ", layer 0 " + s + ": one stream runs layers of one shape");
+            }
+            boolean log2 = l.softmax() == EncoderLayer.SoftmaxMode.LOG2;
+            if (log2 != config.softmax().log2()) {
+                problems.add(p + " uses the " + (log2 ? "log2" : "shiftmax") + " softmax but softmax.variant = "
+                        + config.softmax().variant());
+            } else if (!log2 && l.softmaxBits() != config.softmax().outBits()) {
+                problems.add(p + " needs Shiftmax b = " + l.softmaxBits() + " but the unit outputs softmax.out.bits = "
+                        + config.softmax().outBits());
+            }
+            boolean igelu = l.gelu() == EncoderLayer.GeluMode.IGELU;
+            if (igelu != "igelu".equals(config.gelu().variant())) {
+                problems.add(p + " uses " + (igelu ? "i-GELU" : "ShiftGELU") + " but gelu.variant = " + config.gelu().variant());
+            }
+            long x = l.constants().softmaxX();
+            if (x < 1 || x > io.vitgen.hw.softmax.SoftmaxUnit.MAX_X) {
+                problems.add(p + " softmax X = " + x + " is outside the softmax unit's cfg_x range 1.."
+                        + io.vitgen.hw.softmax.SoftmaxUnit.MAX_X + " (attention score scale too small)");
+            }
+            for (String[] t : new String[][] {{"LayerNorm 1", "ln1"}, {"LayerNorm 2", "ln2"}}) {
+                long[] bias = t[1].equals("ln1") ? l.constants().ln1Bias() : l.constants().ln2Bias();
+                for (int j = 0; j < bias.length; j++) {
+                    if (bias[j] < Integer.MIN_VALUE || bias[j] > Integer.MAX_VALUE) {
+                        problems.add(p + " " + t[0] + " bias of channel " + j + " = " + bias[j]
+                                + " does not fit the LayerNorm unit's 32-bit bias");
+                        break;
+                    }
+                }
+            }
+            if (igelu && l.constants().igelu() != null) {
+                try {
+                    io.vitgen.hw.gelu.IGeluUnit.constants(l.constants().igelu());
+                } catch (IllegalArgumentException e) {
+                    problems.add(p + " i-GELU constants do not fit the GELU unit: " + e.getMessage());
+                }
+            }
+        }
+        if (n > config.softmax().maxRow()) {
+            problems.add("tensor scores (each softmax row has N = " + n + " keys) exceeds softmax.max.row = "
+                    + config.softmax().maxRow());
+        }
+        if (c > config.layerNorm().maxChannels()) {
+            problems.add("tensor x / res1 (LayerNorm rows of C = " + c + " channels) exceeds layernorm.max.channels = "
+                    + config.layerNorm().maxChannels());
+        }
+        if ("shiftgelu".equals(config.gelu().variant()) && s.mlp() > config.gelu().maxRow()) {
+            problems.add("tensor fc1 (GELU rows of MLP = " + s.mlp() + " channels) exceeds gelu.max.row = "
+                    + config.gelu().maxRow());
+        }
+        String[][] ks = {{"qkv (K = C)", "" + c}, {"scores q k^T (K = head width)", "" + hd},
+            {"attention x V (K = N)", "" + n}, {"proj (K = C)", "" + c}, {"fc1 (K = C)", "" + c},
+            {"fc2 (K = MLP)", "" + s.mlp()}};
+        for (String[] k : ks) {
+            long kv = Long.parseLong(k[1]);
+            if (kv > kLimit) {
+                problems.add("GEMM " + k[0] + " = " + kv + " exceeds K_MAX = " + kLimit + " of the " + q.accBits()
+                        + "-bit accumulator (quant.acc.bits)");
+            }
+        }
+        int maxDim = Math.max(Math.max(n, 3 * c), s.mlp());
+        if (maxDim > Command.MAX_DIM) {
+            problems.add("a dimension of " + maxDim + " exceeds the commands' 16-bit fields (" + Command.MAX_DIM + ")");
+        }
+        IntEncoderLayer l0 = layers.get(0);
+        int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
+        for (Map.Entry<Space, List<BufferPlan.Slot>> e : BufferPlan.layout(s, plan.rowBlock(), probBytes).entrySet()) {
+            long cap = plan.bytes(e.getKey());
+            for (BufferPlan.Slot slot : e.getValue()) {
+                if (slot.end() > cap) {
+                    problems.add("buffer " + e.getKey() + " holds " + cap + " bytes; " + slot.tensor() + " needs bytes ["
+                            + slot.offset() + ", " + slot.end() + ")");
+                    break;
+                }
+            }
+        }
+    }
+
+    /** One compilation. */
+    private static final class Build {
+        private final List<IntEncoderLayer> layers;
+        private final long[][] input;
+        private final BufferPlan plan;
+        private final ModelShape s;
+        private final int n;
+        private final int c;
+        private final int hd;
+        private final int mlp;
+        private final int rb;
+        private final int probBytes;
+        private final boolean log2;
+        private final MemoryImage image = new MemoryImage();
+        private final List<Command> cmds = new ArrayList<>();
+        private final List<String> labels = new ArrayList<>();
+        private final List<Program.Probe> probes = new ArrayList<>();
+        private final int[] lastPairProducer;
+        private final List<BitSet> before = new ArrayList<>();
+        private final int[] lastOfUnit = new int[Unit.values().length];
+        private int lastSync = -1;
+        private final Map<Space, List<BufferPlan.Slot>> slots;
+
+        Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s) {
+            this.layers = layers;
+            this.input = input;
+            this.plan = plan;
+            this.s = s;
+            this.n = s.tokens();
+            this.c = s.channels();
+            this.hd = s.headDim();
+            this.mlp = s.mlp();
+            this.rb = Math.min(plan.rowBlock(), n);
+            IntEncoderLayer l0 = layers.get(0);
+            this.log2 = l0.softmax() == EncoderLayer.SoftmaxMode.LOG2;
+            this.probBytes = !log2 && l0.softmaxBits() == 16 ? 2 : 1;
+            this.slots = BufferPlan.layout(s, plan.rowBlock(), probBytes);
+            int units = Unit.values().length;
+            this.lastPairProducer = new int[units * units];
+            Arrays.fill(lastPairProducer, -1);
+            Arrays.fill(lastOfUnit, -1);
+        }
+
+        private long off(Space sp, int slot) {
+            return slots.get(sp).get(slot).offset();
+        }
+
+        Program run() {
+            MemoryImage.Region in = image.allocate("input", n, c, 2);
+            image.write(in, input);
+            List<MemoryImage.Region[]> weights = new ArrayList<>();
+            List<MemoryImage.Region> consts = new ArrayList<>();
+            for (int l = 0; l < layers.size(); l++) {
+                IntEncoderLayer L = layers.get(l);
+                MemoryImage.Region[] w = {
+                    image.allocate("L" + l + ".w.qkv", c, 3 * c, 1), image.allocate("L" + l + ".w.proj", c, c, 1),
+                    image.allocate("L" + l + ".w.fc1", c, mlp, 1), image.allocate("L" + l + ".w.fc2", mlp, c, 1)};
+                image.write(w[0], L.wQkv());
+                image.write(w[1], L.wProj());
+                image.write(w[2], L.wFc1());
+                image.write(w[3], L.wFc2());
+                weights.add(w);
+                MemoryImage.Region k = image.allocate("L" + l + ".const", 1, (int) constBytes(s), 1);
+                image.writeBytes(k, constBlock(L.constants()));
+                consts.add(k);
+            }
+            MemoryImage.Region out = image.allocate("output", n, c, 2);
+
+            emit(new Command.Load(Command.Deps.NONE, in.operand(), Operand.of(Space.RES, off(Space.RES, 0), 2L * c), n, 2L * c),
+                    "load input x");
+            for (int l = 0; l < layers.size(); l++) {
+                layer(l, layers.get(l), weights.get(l), consts.get(l), out, l == layers.size() - 1);
+            }
+            emit(new Command.End(Command.Deps.NONE), "end");
+            long[] words = CommandCodec.encode(cmds);
+            MemoryImage.Region stream = image.allocate("commands", words.length, 1, 8);
+            image.writeBytes(stream, CommandCodec.toBytes(words));
+            return new Program(List.copyOf(cmds), List.copyOf(labels), image, plan, List.copyOf(probes), in, out, stream,
+                    layers.size());
+        }
+
+        private byte[] constBlock(EncoderLayer.Constants k) {
+            ConstTables t = ConstTables.of(s);
+            byte[] b = new byte[(int) constBytes(s)];
+            longs(b, t.ln1Bias(), k.ln1Bias());
+            scales(b, t.ln1Scale(), k.ln1Requant());
+            longs(b, t.qkvBias(), k.qkvBias());
+            scales(b, t.qkvScale(), k.qkvRequant());
+            longs(b, t.projBias(), k.projBias());
+            scales(b, t.projScale(), k.projToRes1());
+            longs(b, t.ln2Bias(), k.ln2Bias());
+            scales(b, t.ln2Scale(), k.ln2Requant());
+            longs(b, t.fc1Bias(), k.fc1Bias());
+            scales(b, t.fc1Scale(), k.fc1Requant());
+            longs(b, t.fc2Bias(), k.fc2Bias());
+            scales(b, t.fc2Scale(), k.fc2ToOut());
+            return b;
+        }
+
+        private static void longs(byte[] b, long at, long[] v) {
+            for (int i = 0; i < v.length; i++) {
+                MemoryImage.put(b, at + 8L * i, 8, v[i], "constant");
+            }
+        }
+
+        private static void scales(byte[] b, long at, DyadicScale[] v) {
+            for (int i = 0; i < v.length; i++) {
+                MemoryImage.put(b, at + 8L * i, 4, v[i].m(), "dyadic m");
+                MemoryImage.put(b, at + 8L * i + 4, 4, v[i].k(), "dyadic k");
+            }
+        }
+
+        private void layer(int l, IntEncoderLayer L, MemoryImage.Region[] w, MemoryImage.Region constRegion,
+                MemoryImage.Region out, boolean last) {
+            String p = "L" + l + ".";
+            EncoderLayer.Constants k = L.constants();
+            ConstTables t = ConstTables.of(s);
+            long cBase = off(Space.CONST, l % 2);
+            Operand cst = Operand.of(Space.CONST, cBase, 0);
+            emit(new Command.Load(Command.Deps.NONE, constRegion.operand(), cst, 1, constBytes(s)), p + "load constants");
+            Operand[] slot = {Operand.of(Space.WGT, off(Space.WGT, 0), 0), Operand.of(Space.WGT, off(Space.WGT, 1), 0)};
+            emit(loadWeight(w[0], slot[0]), p + "load w.qkv");
+            emit(loadWeight(w[1], slot[1]), p + "load w.proj");
+
+            long xOff = off(Space.RES, 0);
+            long res1Off = off(Space.RES, 1);
+            long lnOff = off(Space.ACT, 0);
+            long ctxOff = off(Space.ACT, 1);
+
+            // LN1 and QKV per row block
+            for (int r0 = 0; r0 < n; r0 += rb) {
+                int rows = Math.min(rb, n - r0);
+                Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
+                Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
+                int i = emit(new Command.LayerNorm(Command.Deps.NONE, x, ln, rows, c, cst.plus(t.ln1Bias()),
+                        cst.plus(t.ln1Scale())), p + "ln1 rows " + r0);
+                probe(i, p + "ln1", r0, 0, ln, rows, c, Program.ElemType.I8);
+                Operand qkv = Operand.of(Space.QKV, 3L * r0 * c, 3L * c);
+                i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
+                        cst.plus(t.qkvScale())), p + "qkv rows " + r0);
+                probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
+            }
+            emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
+
+            // attention: per head and row block, two slots
+            List<int[]> blocks = new ArrayList<>();
+            for (int h = 0; h < s.heads(); h++) {
+                for (int r0 = 0; r0 < n; r0 += rb) {
+                    blocks.add(new int[] {h, r0});
+                }
+            }
+            for (int b = 0; b <= blocks.size(); b++) {
+                if (b < blocks.size()) {
+                    scoresAndSoftmax(p, k, blocks.get(b), b % 2);
+                }
+                if (b >= 1) {
+                    attentionTimesV(p, k, blocks.get(b - 1), (b - 1) % 2, ctxOff);
+                }
+            }
+
+            // projection + residual, LN2
+            for (int r0 = 0; r0 < n; r0 += rb) {
+                int rows = Math.min(rb, n - r0);
+                Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c, c);
+                Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
+                Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
+                int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, ctx,
+                        weightOp(slot[1], c), res1, rows, c, c, cst.plus(t.projBias()), cst.plus(t.projScale()), null, x,
+                        k.inToRes1()), p + "proj+residual rows " + r0);
+                probe(i, p + "res1", r0, 0, res1, rows, c, Program.ElemType.I16);
+                Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
+                i = emit(new Command.LayerNorm(Command.Deps.NONE, res1, ln, rows, c, cst.plus(t.ln2Bias()),
+                        cst.plus(t.ln2Scale())), p + "ln2 rows " + r0);
+                probe(i, p + "ln2", r0, 0, ln, rows, c, Program.ElemType.I8);
+            }
+            emit(loadWeight(w[3], slot[1]), p + "load w.fc2");
+
+            // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
+            List<Integer> starts = new ArrayList<>();
+            for (int r0 = 0; r0 < n; r0 += rb) {
+                starts.add(r0);
+            }
+            for (int b = 0; b <= starts.size(); b++) {
+                if (b < starts.size()) {
+                    int r0 = starts.get(b);
+                    int rows = Math.min(rb, n - r0);
+                    Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
+                    Operand fc1 = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2)), mlp);
+                    int i = emit(gemmPerChannel(ln, weightOp(slot[0], mlp), fc1, rows, c, mlp, cst.plus(t.fc1Bias()),
+                            cst.plus(t.fc1Scale())), p + "fc1 rows " + r0);
+                    probe(i, p + "fc1", r0, 0, fc1, rows, mlp, Program.ElemType.I8);
+                    Operand g = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2) + 1), mlp);
+                    boolean ig = L.gelu() == EncoderLayer.GeluMode.IGELU;
+                    Command.Gelu gc = ig
+                            ? new Command.Gelu(Command.Deps.NONE, true, fc1, g, rows, mlp, 0, k.igelu().b(), k.igelu().c(),
+                                    k.igelu().one(), k.geluRequant())
+                            : new Command.Gelu(Command.Deps.NONE, false, fc1, g, rows, mlp, (int) k.geluX(), 0, 0, 0,
+                                    k.geluRequant());
+                    i = emit(gc, p + "gelu rows " + r0);
+                    probe(i, p + "gelu", r0, 0, g, rows, mlp, Program.ElemType.I8);
+                }
+                if (b >= 1) {
+                    int r0 = starts.get(b - 1);
+                    int rows = Math.min(rb, n - r0);
+                    Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1), mlp);
+                    Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
+                    Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
+                    int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g,
+                            weightOp(slot[1], c), x, rows, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null,
+                            res1, k.res1ToOut()), p + "fc2+residual rows " + r0);
+                    probe(i, p + "out", r0, 0, x, rows, c, Program.ElemType.I16);
+                    if (last) {
+                        emit(new Command.Store(Command.Deps.NONE, x, out.operand().plus(2L * r0 * c), rows, 2L * c),
+                                "store output rows " + r0);
+                    }
+                }
+            }
+        }
+
+        private void scoresAndSoftmax(String p, EncoderLayer.Constants k, int[] blk, int slot) {
+            int h = blk[0];
+            int r0 = blk[1];
+            int rows = Math.min(rb, n - r0);
+            Operand q = Operand.of(Space.QKV, 3L * r0 * c + (long) h * hd, 3L * c);
+            Operand kt = Operand.of(Space.QKV, c + (long) h * hd, 3L * c);
+            Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
+            int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, false, true, q, kt, sc, rows, hd, n,
+                    null, null, k.scoreRequant(), null, null), p + "scores h" + h + " rows " + r0);
+            probe(i, p + "scores." + h, r0, 0, sc, rows, n, Program.ElemType.I8);
+            Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
+            int bits = log2 ? 16 : layers.get(0).softmaxBits();
+            i = emit(new Command.Softmax(Command.Deps.NONE, log2, bits, sc, pr, rows, n, (int) k.softmaxX()),
+                    p + "softmax h" + h + " rows " + r0);
+            probe(i, p + (log2 ? "codes." : "probs.") + h, r0, 0, pr, rows, n,
+                    log2 ? Program.ElemType.CODE : probBytes == 2 ? Program.ElemType.I16 : Program.ElemType.I8);
+        }
+
+        private void attentionTimesV(String p, EncoderLayer.Constants k, int[] blk, int slot, long ctxOff) {
+            int h = blk[0];
+            int r0 = blk[1];
+            int rows = Math.min(rb, n - r0);
+            Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
+            Operand v = Operand.of(Space.QKV, 2L * c + (long) h * hd, 3L * c);
+            Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);
+            int i;
+            if (log2) {
+                i = emit(new Command.AttnV(Command.Deps.NONE, pr, v, ctx, rows, n, hd, k.ctxRequant()),
+                        p + "attn x V shifts h" + h + " rows " + r0);
+            } else {
+                i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, probBytes == 2, false, pr, v, ctx,
+                        rows, n, hd, null, null, k.ctxRequant(), null, null), p + "attn x V h" + h + " rows " + r0);
+            }
+            probe(i, p + "ctx", r0, h * hd, ctx, rows, hd, Program.ElemType.I8);
+        }
+
+        private static Command.Load loadWeight(MemoryImage.Region w, Operand slot) {
+            return new Command.Load(Command.Deps.NONE, w.operand(), Operand.of(Space.WGT, slot.addr(), w.cols()), w.rows(),
+                    w.cols());
+        }
+
+        private static Operand weightOp(Operand slot, int cols) {
+            return Operand.of(Space.WGT, slot.addr(), cols);
+        }
+
+        private static Command.Gemm gemmPerChannel(Operand a, Operand w, Operand out, int m, int kk, int nn, Operand bias,
+                Operand scales) {
+            return new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, false, false, a, w, out, m, kk, nn, bias,
+                    scales, null, null, null);
+        }
+
+        private void probe(int after, String tensor, int r0, int c0, Operand src, int rows, int cols, Program.ElemType t) {
+            probes.add(new Program.Probe(after, tensor, r0, c0, src, rows, cols, t));
+        }
+
+        /**
+         * Appends a command with the tokens it needs and no more: for every other unit, the latest
+         * of its commands that conflicts with this one (touches a byte it touches, one of them
+         * writing) must complete first; when no chain of queue order and earlier tokens already
+         * guarantees that, this command waits on a new token that the other command signals.
+         */
+        private int emit(Command cmd, String label) {
+            Unit u = cmd.unit();
+            BitSet base = new BitSet();
+            int i = cmds.size();
+            if (u != null) {
+                int prev = lastOfUnit[u.ordinal()];
+                if (prev >= 0) {
+                    base.set(prev);
+                    base.or(before.get(prev));
+                }
+                if (lastSync >= 0) {
+                    base.set(lastSync);
+                    base.or(before.get(lastSync));
+                }
+                List<Command.Access> mine = cmd.accesses();
+                List<Integer> needs = new ArrayList<>();
+                for (Unit o : Unit.values()) {
+                    if (o != u) {
+                        int j = latestConflict(o, mine);
+                        if (j >= 0) {
+                            needs.add(j);
+                        }
+                    }
+                }
+                needs.sort(java.util.Comparator.reverseOrder());
+                Command.Deps deps = cmd.deps();
+                for (int j : needs) {
+                    if (base.get(j)) {
+                        continue; // already ordered through other commands
+                    }
+                    Unit o = cmds.get(j).unit();
+                    int ch = o.ordinal() * Unit.values().length + u.ordinal();
+                    if (lastPairProducer[ch] >= j) {
+                        throw new IllegalStateException("token order broken on " + o + "->" + u + " at " + label);
+                    }
+                    lastPairProducer[ch] = j;
+                    Command prod = cmds.get(j);
+                    cmds.set(j, prod.withDeps(prod.deps().withSignal(u)));
+                    deps = deps.withWait(o);
+                    base.set(j);
+                    base.or(before.get(j));
+                }
+                cmd = cmd.withDeps(deps);
+                lastOfUnit[u.ordinal()] = i;
+            } else {
+                for (int j = 0; j < i; j++) {
+                    base.set(j);
+                }
+                lastSync = i;
+            }
+            before.add(base);
+            cmds.add(cmd);
+            labels.add(label);
+            return i;
+        }
+
+        private int latestConflict(Unit o, List<Command.Access> mine) {
+            for (int j = cmds.size() - 1; j >= 0; j--) {
+                Command other = cmds.get(j);
+                if (other.unit() != o) {
+                    continue;
+                }
+                for (Command.Access a : other.accesses()) {
+                    for (Command.Access b : mine) {
+                        if ((a.write() || b.write()) && a.space() == b.space() && StreamChecker.overlap(a, b)) {
+                            return j;
+                        }
+                    }
+                }
+            }
+            return -1;
+        }
+    }
+}
