@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + " DeiT's eval transform: bicubic resize of the shorter side to image/0.9, centre crop, ImageNet"
                 + " mean/std, int8) and prints the top classes with their int32 logits.",
             "--dump FILE writes every intermediate tensor (int8 image and patches, int16 residual stream after the"
-                + " embedding and after each layer, int8 final norm, logits) to a safetensors file."})
+                + " embedding and after each layer, each layer's own intermediates as blocks.i.NAME, int8 final norm,"
+                + " logits) to a safetensors file."})
 final class GoldenModelCommand implements Callable<Integer> {
 
     @Spec
@@ -70,7 +71,7 @@ final class GoldenModelCommand implements Callable<Integer> {
         double[][][] real = EvalImages.transform(EvalImages.read(image), g.image());
         long[][][] px = EvalImages.quantize(real, m.scales().image());
         long t0 = System.nanoTime();
-        VitModel.Trace tr = m.trace(px);
+        VitModel.Trace tr = m.trace(px, dump != null);
         double secs = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%s on %s (%s; integer model %.2f s)%n", model.getFileName(), image.getFileName(),
                 ModelFile.summary(m), secs);
@@ -139,6 +140,16 @@ final class GoldenModelCommand implements Callable<Integer> {
             w.integers("blocks." + i, Safetensors.DType.I16, new long[] {g.tokens(), g.channels()},
                     flat(tr.blocks().get(i)));
         }
+        for (int i = 0; i < g.depth(); i++) {
+            for (java.util.Map.Entry<String, long[][]> e : tr.layers().get(i).entrySet()) {
+                if (e.getKey().equals("out")) {
+                    continue; // = blocks.i
+                }
+                long[][] t = e.getValue();
+                long[] flat = flat(t);
+                w.integers("blocks." + i + "." + e.getKey(), narrowest(flat), new long[] {t.length, t[0].length}, flat);
+            }
+        }
         w.integers("norm", Safetensors.DType.I8, new long[] {g.channels()}, tr.norm());
         w.integers("logits", Safetensors.DType.I64, new long[] {g.classes()}, tr.logits());
         try {
@@ -146,6 +157,26 @@ final class GoldenModelCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new ModelException(p + ": cannot write: " + e.getMessage());
         }
+    }
+
+    /** The narrowest signed integer dtype that holds every value. */
+    private static Safetensors.DType narrowest(long[] v) {
+        long lo = 0;
+        long hi = 0;
+        for (long x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        if (lo >= -128 && hi <= 127) {
+            return Safetensors.DType.I8;
+        }
+        if (lo >= -32768 && hi <= 32767) {
+            return Safetensors.DType.I16;
+        }
+        if (lo >= Integer.MIN_VALUE && hi <= Integer.MAX_VALUE) {
+            return Safetensors.DType.I32;
+        }
+        return Safetensors.DType.I64;
     }
 
     private static long[] flat(long[][] m) {

@@ -63,8 +63,10 @@ public final class VitModel {
      * @param blocks  int16 output of each layer
      * @param norm    int8 final LayerNorm output of the class token
      * @param logits  int32 logits
+     * @param layers  each layer's intermediates by name ({@link EncoderLayer#trace}), or null when not asked for
      */
-    public record Trace(long[][] patches, long[][] embed, List<long[][]> blocks, long[] norm, long[] logits) {
+    public record Trace(long[][] patches, long[][] embed, List<long[][]> blocks, long[] norm, long[] logits,
+            List<java.util.Map<String, long[][]>> layers) {
     }
 
     private final VitGeometry geometry;
@@ -240,6 +242,11 @@ public final class VitModel {
 
     /** One image with every intermediate tensor (docs/model.md, "The whole model"). */
     public Trace trace(long[][][] image) {
+        return trace(image, false);
+    }
+
+    /** The same; with {@code layerIntermediates}, also every intermediate of every encoder layer. */
+    public Trace trace(long[][][] image, boolean layerIntermediates) {
         VitGeometry g = geometry;
         int n = g.tokens();
         int c = g.channels();
@@ -265,8 +272,15 @@ public final class VitModel {
         }
         long[][] embed = x;
         List<long[][]> blocks = new ArrayList<>();
+        List<java.util.Map<String, long[][]>> inner = layerIntermediates ? new ArrayList<>() : null;
         for (EncoderLayer layer : layers) {
-            x = layer.forward(x);
+            if (layerIntermediates) {
+                java.util.Map<String, long[][]> t = layer.trace(x);
+                inner.add(t);
+                x = t.get("out");
+            } else {
+                x = layer.forward(x);
+            }
             blocks.add(x);
         }
         // final LayerNorm on the class-token row only, requantized to int8 per channel
@@ -276,7 +290,7 @@ public final class VitModel {
             norm[j] = constants.normRequant()[j].apply(ln[j], 8);
         }
         long[] logits = IntGemm.apply(new long[][] {norm}, params.head().w(), constants.headBias())[0];
-        return new Trace(patches, embed, blocks, norm, logits);
+        return new Trace(patches, embed, blocks, norm, logits, inner);
     }
 
     /** The k best classes by integer logit, highest first; ties go to the lower index. */

@@ -136,6 +136,10 @@ class ModelCommandsTest {
         try (Safetensors st = Safetensors.open(dump)) {
             assertEquals(Safetensors.DType.I16, st.tensor("blocks.1").dtype());
             assertEquals(logits[3], st.integers(st.tensor("logits"))[3]);
+            long[][] gelu = m.layers().get(1).trace(m.trace(EvalImages.quantize(EvalImages.transform(EvalImages.read(png),
+                    32), m.scales().image())).blocks().get(0)).get("gelu");
+            assertEquals(gelu[16][63], st.integers(st.tensor("blocks.1.gelu"))[16 * 64 + 63]);
+            assertTrue(st.has("blocks.0.scores.1") && st.has("blocks.1.probs.0") && st.has("blocks.0.ctx_acc"));
         }
     }
 
