@@ -1,30 +1,31 @@
 package io.vitgen.cli;
 
-import java.io.InputStream;
-import java.io.PrintStream;
-
 import io.vitgen.config.Key;
 import io.vitgen.config.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code vitgen config}: the configuration reference, printed from the schema. */
-final class ConfigCommand {
+@Command(name = "config",
+        description = "print every configuration key (default, range, meaning) or a documented defaults file")
+final class ConfigCommand extends CliCommand {
 
-    private ConfigCommand() {
-    }
+    @Option(names = "--explain", description = "every key with its default, allowed values and meaning")
+    boolean explain;
 
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        if (args.length == 1 && args[0].equals("--explain")) {
-            out.print(explain());
-            return 0;
+    @Option(names = "--defaults", description = "a documented properties file with every default")
+    boolean defaults;
+
+    @Override
+    public Integer call() {
+        if (explain == defaults) {
+            io.err().println(name() + ": " + (explain ? "give one of --explain and --defaults, not both"
+                    : "say what to print: --explain or --defaults"));
+            spec.commandLine().usage(io.err());
+            return 2;
         }
-        if (args.length == 1 && args[0].equals("--defaults")) {
-            out.print(Schema.defaultsFile());
-            return 0;
-        }
-        PrintStream s = args.length == 1 && args[0].equals("--help") ? out : err;
-        s.println("usage: vitgen config --explain     every key with its default, allowed values and meaning");
-        s.println("       vitgen config --defaults    a documented properties file with every default");
-        return s == out ? 0 : 2;
+        io.out().print(explain ? explain() : Schema.defaultsFile());
+        return 0;
     }
 
     /** The reference as a Markdown table (the README's properties reference is this output). */

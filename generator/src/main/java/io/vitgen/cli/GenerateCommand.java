@@ -1,84 +1,104 @@
 package io.vitgen.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.vitgen.config.Config;
 import io.vitgen.config.ConfigException;
 import io.vitgen.config.ConfigLoader;
 import io.vitgen.emit.DesignWriter;
 import io.vitgen.emit.Resources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code vitgen generate}: configuration in, a design folder out. */
-final class GenerateCommand {
+@Command(name = "generate", sortOptions = false,
+        description = "generate the accelerator's RTL, constraints, file list, manifest and report",
+        footer = {"", "The design goes to DIR/<design.name>/. vitgen writes only into a folder that is new, empty or"
+            + " written by vitgen before (it holds vitgen's manifest.json); there it replaces its own files one by"
+            + " one, deletes the files of its previous run that this run does not produce, and leaves every other"
+            + " file and folder alone. --force also writes into a folder without vitgen's manifest; a file vitgen"
+            + " did not write (or that was edited since) is then kept as NAME.orig, never deleted."})
+final class GenerateCommand extends CliCommand {
 
-    private GenerateCommand() {
-    }
+    @Option(names = "--config", paramLabel = "FILE", description = "a properties file (keys: vitgen config --explain)")
+    String configFile;
 
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    @Option(names = "--set", paramLabel = "key=value",
+            description = "override one key; repeatable; applied after --config")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "output root (default: out); the design goes to DIR/<design.name>/")
+    String out = "out";
+
+    @Option(names = "--force",
+            description = "also write into an existing folder that vitgen did not create (files of yours are kept)")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        if (out.isBlank()) {
+            return usageError("--out needs a folder name; '" + out + "' is empty");
+        }
+        Path outRoot;
+        try {
+            outRoot = Path.of(out);
+        } catch (InvalidPathException e) {
+            return usageError("--out '" + out + "' is not a valid folder name: " + e.getReason());
+        }
         ConfigLoader loader = new ConfigLoader();
-        Path outRoot = Path.of("out");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help":
-                    out.println("usage: vitgen generate [--config FILE] [--set key=value]... [--out DIR]");
-                    out.println("  --config FILE   a properties file (keys: vitgen config --explain)");
-                    out.println("  --set k=v       override one key; repeatable; applied after --config");
-                    out.println("  --out DIR       output root (default: out); the design goes to DIR/<design.name>/");
-                    return 0;
-                case "--config":
-                case "--set":
-                case "--out":
-                    if (i + 1 >= args.length) {
-                        err.println("vitgen generate: " + a + " needs a value");
-                        return 2;
-                    }
-                    String value = args[++i];
-                    if (a.equals("--config")) {
-                        loader.file(Path.of(value));
-                    } else if (a.equals("--set")) {
-                        loader.set(value);
-                    } else {
-                        outRoot = Path.of(value);
-                    }
-                    break;
-                default:
-                    if (a.startsWith("--set=")) {
-                        loader.set(a.substring(6));
-                    } else {
-                        err.println("vitgen generate: unknown option '" + a + "' (see vitgen generate --help)");
-                        return 2;
-                    }
+        if (configFile != null) {
+            if (configFile.isBlank()) {
+                return usageError("--config needs a file name; '" + configFile + "' is empty");
             }
+            loader.file(Path.of(configFile));
+        }
+        for (String s : sets) {
+            loader.set(s);
         }
         Config config;
         try {
             config = loader.load();
         } catch (ConfigException e) {
-            err.println("vitgen generate: " + e.getMessage());
-            err.println("Nothing was written. Keys and ranges: vitgen config --explain");
+            io.err().println(name() + ": " + e.getMessage());
+            io.err().println("Nothing was written. Keys and ranges: vitgen config --explain");
             return 2;
+        }
+        for (String note : loader.notes()) {
+            io.err().println(name() + ": note: " + note);
         }
         long t0 = System.nanoTime();
         try {
-            DesignWriter.Result r = new DesignWriter(config, msg -> out.println("  " + msg)).write(outRoot);
+            DesignWriter.Result r = new DesignWriter(config, msg -> io.out().println("  " + msg))
+                    .force(force).write(outRoot);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            out.println("wrote " + r.files().size() + " files (" + r.changed() + " changed) to " + r.dir()
+            io.out().println("wrote " + r.files().size() + " files (" + r.changed() + " changed) to " + r.dir()
                     + " in " + ms + " ms:");
             for (String f : r.files()) {
-                out.println("  " + f);
+                io.out().println("  " + f);
             }
             for (Resources res : r.resources()) {
-                out.println("  resources " + res);
+                io.out().println("  resources " + res);
             }
-            out.println("Read " + r.dir().resolve("report.md") + " for what was generated and why.");
+            for (String note : r.notes()) {
+                io.err().println(name() + ": note: " + note);
+            }
+            io.out().println("Read " + r.dir().resolve("report.md") + " for what was generated and why.");
             return 0;
+        } catch (DesignWriter.RefusedException e) {
+            io.err().println(name() + ": " + e.getMessage());
+            io.err().println("Nothing was written.");
+            return 2;
+        } catch (DesignWriter.PartialWriteException e) {
+            io.err().println(name() + ": " + e.getMessage());
+            return 1;
         } catch (IOException e) {
-            err.println("vitgen generate: " + e.getMessage());
-            err.println("Nothing was written.");
+            io.err().println(name() + ": " + e.getMessage());
+            io.err().println("Nothing was written.");
             return 1;
         }
     }

@@ -1,11 +1,10 @@
 package io.vitgen.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,15 +23,27 @@ import io.vitgen.golden.PolyGelu;
 import io.vitgen.golden.ShiftExp;
 import io.vitgen.golden.ShiftGelu;
 import io.vitgen.golden.Shiftmax;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code vitgen golden OP [--param k=v]...}: runs one golden-model operator on rows of integers read
  * from standard input and prints its integer outputs, one line per row (two for log2softmax).
  */
-public final class GoldenCommand {
-
-    private GoldenCommand() {
-    }
+@Command(name = "golden", usageHelpWidth = 100, subcommands = GoldenModelCommand.class,
+        description = {
+            "run one bit-exact golden-model operator on integer rows from stdin (--help lists operators)",
+            "",
+            "Runs one operator of the bit-exact golden model (shared/spec/INTOPS.md) on rows of",
+            "whitespace-separated integers read from standard input, one row per line, and writes the",
+            "integer outputs in the same format, one line per row (log2softmax: two lines per row).",
+            "Blank lines are skipped. A token that is not an integer, a value outside the operator's",
+            "domain or a row of the wrong length stops the run with an error naming the line and",
+            "column; the exit code is then 2 (0 on success). Outputs already written stay written.",
+            "A row holds at most 4194304 values (it is kept in memory); a longer one stops the run."},
+        footer = {"", GoldenCommand.OPERATOR_HELP})
+public final class GoldenCommand extends CliCommand {
 
     /** An error in the input data or parameters; the message names where. */
     static final class InputError extends Exception {
@@ -44,7 +55,7 @@ public final class GoldenCommand {
     }
 
     /** One whitespace-separated row: values and the 1-based character column of each. */
-    record Row(int line, long[] values, int[] columns, int endColumn) {
+    record Row(long line, long[] values, long[] columns, long endColumn) {
         String at(int i) {
             return "line " + line + ", column " + (i < columns.length ? columns[i] : endColumn);
         }
@@ -163,18 +174,31 @@ public final class GoldenCommand {
         }
     }
 
-    static final String HELP = """
-            usage: vitgen golden OP [--param NAME=VALUE]...  < rows  > outputs
-                   vitgen golden model --model FILE --image PICTURE [--dump FILE]   (whole ViT; --help)
-                   vitgen golden --help
+    /** Rows longer than this many values are refused (a row is held in memory): 4,194,304 by default. */
+    static final String MAX_ROW_PROPERTY = "vitgen.golden.maxRow";
+    static final int DEFAULT_MAX_ROW = 1 << 22;
+    /** gemm holds its K x N weights in memory: at most this many. */
+    static final long MAX_WEIGHTS = 1L << 24;
 
-            Runs one operator of the bit-exact golden model (shared/spec/INTOPS.md) on rows of
-            whitespace-separated integers read from standard input, one row per line, and writes the
-            integer outputs in the same format, one line per row (log2softmax: two lines per row).
-            Blank lines are skipped. A token that is not an integer, a value outside the operator's
-            domain or a row of the wrong length stops the run with an error naming the line and
-            column; the exit code is then 2 (0 on success). Outputs already written stay written.
+    /** The operators and the parameters each takes (for "unknown parameter" messages). */
+    static final Map<String, List<String>> OPERATORS = operatorTable();
 
+    private static Map<String, List<String>> operatorTable() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("requant", List.of("m", "k", "ratio", "bits"));
+        m.put("residual", List.of("m1", "k1", "ratio1", "m2", "k2", "ratio2", "bits"));
+        m.put("shiftexp", List.of("X", "n", "cap"));
+        m.put("shiftmax", List.of("X", "S", "b"));
+        m.put("log2softmax", List.of("X", "S"));
+        m.put("shiftgelu", List.of("X", "S", "output"));
+        m.put("layernorm", List.of("bias"));
+        m.put("iexp", List.of("S"));
+        m.put("igelu", List.of("S"));
+        m.put("gemm", List.of("K", "N", "abits", "wbits", "bias", "m", "k", "ratio", "bits"));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    static final String OPERATOR_HELP = """
             Operators and parameters (INTOPS names; [default]):
 
               requant      y = sat_b(RNE(z * m / 2^k))                                   (INTOPS 1)
@@ -223,143 +247,247 @@ public final class GoldenCommand {
                      97 56 47 21 66 31070 0 1407
             """;
 
-    /** Entry point; returns the exit code (0 ok, 2 bad usage or input). */
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "OP", description = "the operator (list below)")
+    String op;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "an operator parameter; repeatable")
+    List<String> paramList = new ArrayList<>();
+
+    /** Runs {@code vitgen golden ARGS}; returns the exit code (0 ok, 2 bad usage or input). */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.print(HELP);
-            return 2;
-        }
-        if (args[0].equals("--help") || args[0].equals("-h")) {
-            out.print(HELP);
-            return 0;
-        }
-        if (args[0].equals("model")) {
-            return ModelCli.run(new GoldenModelCommand(), "golden model", Arrays.copyOfRange(args, 1, args.length), out, err);
-        }
-        String op = args[0].toLowerCase(Locale.ROOT);
+        String[] all = new String[args.length + 1];
+        all[0] = "golden";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Main.run(all, in, out, err);
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = io.out();
+        PrintStream err = io.err();
         Map<String, String> params = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            String kv;
-            if (a.equals("--param") || a.equals("-p")) {
-                if (i + 1 >= args.length) {
-                    err.println("vitgen golden: --param needs NAME=VALUE");
-                    return 2;
-                }
-                kv = args[++i];
-            } else if (a.startsWith("--param=")) {
-                kv = a.substring("--param=".length());
-            } else if (a.equals("--help")) {
-                out.print(HELP);
-                return 0;
-            } else {
-                err.println("vitgen golden: unexpected argument '" + a + "' (use --param NAME=VALUE)");
-                return 2;
-            }
+        for (String kv : paramList) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                err.println("vitgen golden: --param '" + kv + "' is not NAME=VALUE");
-                return 2;
+                return usageError("--param '" + kv + "' is not NAME=VALUE");
             }
             if (params.put(kv.substring(0, eq).trim(), kv.substring(eq + 1)) != null) {
-                err.println("vitgen golden: parameter " + kv.substring(0, eq).trim() + " given twice");
+                return usageError("parameter " + kv.substring(0, eq).trim() + " given twice");
+            }
+        }
+        if (op == null) {
+            StringBuilder msg = new StringBuilder("no operator given; put it first: vitgen golden OP --param NAME=VALUE"
+                    + " (operators: " + String.join(", ", OPERATORS.keySet()) + ")");
+            for (String k : params.keySet()) {
+                boolean known = OPERATORS.values().stream().anyMatch(l -> l.contains(k));
+                if (!known) {
+                    msg.append("; and no operator has a parameter '").append(k).append("'");
+                }
+            }
+            if (params.isEmpty()) {
+                err.println(name() + ": " + msg);
+                spec.commandLine().usage(err);
+                return 2;
+            }
+            return usageError(msg.toString());
+        }
+        String opName = op.toLowerCase(Locale.ROOT);
+        List<String> accepted = OPERATORS.get(opName);
+        if (accepted == null) {
+            return usageError("unknown operator '" + op + "'" + Main.suggestion(opName, OPERATORS.keySet())
+                    + " (operators: " + String.join(", ", OPERATORS.keySet()) + ")");
+        }
+        String prefix = name() + " " + opName + ": ";
+        for (String k : params.keySet()) {
+            if (!accepted.contains(k)) {
+                String near = Main.nearest(k, accepted);
+                err.println(prefix + "operator " + opName + " has no parameter '" + k + "'"
+                        + (near != null ? "; did you mean '" + near + "'?" : "") + " (" + opName + " takes "
+                        + String.join(", ", accepted) + "; see vitgen golden --help)");
                 return 2;
             }
         }
         Operator operator;
         try {
             Params p = new Params(params);
-            operator = create(op, p);
-            if (operator != null) {
-                p.requireAllUsed(op);
-            }
-        } catch (InputError e) {
-            err.println("vitgen golden " + op + ": " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("vitgen golden " + op + ": " + e.getMessage());
+            operator = create(opName, p);
+            p.requireAllUsed(opName);
+        } catch (InputError | IllegalArgumentException e) {
+            err.println(prefix + e.getMessage());
             return 2;
         }
-        if (operator == null) {
-            err.println("vitgen golden: unknown operator '" + args[0]
-                    + "'; operators: requant, residual, shiftexp, shiftmax, log2softmax, shiftgelu, layernorm, iexp, igelu, gemm");
-            return 2;
-        }
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        int lineNo = 0;
+        RowReader reader = new RowReader(in(), maxRow());
         try {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                Row row = parse(line, lineNo);
-                if (row == null) {
-                    continue;
-                }
+            Row row;
+            while ((row = reader.next()) != null) {
                 try {
                     operator.row(row, out);
                 } catch (IllegalArgumentException | ArithmeticException e) {
-                    throw new InputError("line " + lineNo + ": " + e.getMessage());
+                    throw new InputError("line " + row.line() + ": " + e.getMessage());
                 }
             }
             operator.end();
         } catch (InputError e) {
             out.flush();
-            err.println("vitgen golden " + op + ": " + e.getMessage());
+            err.println(prefix + e.getMessage());
             return 2;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            out.flush();
+            err.println(prefix + "cannot read the input: " + e.getMessage());
+            return 1;
         }
         out.flush();
         return 0;
     }
 
-    /** Splits a line into integers; null for a blank line. */
-    static Row parse(String line, int lineNo) throws InputError {
-        List<Long> values = new ArrayList<>();
-        List<Integer> cols = new ArrayList<>();
-        int i = 0;
-        int n = line.length();
-        while (i < n) {
-            while (i < n && Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            if (i >= n) {
-                break;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            String tok = line.substring(start, i);
-            try {
-                values.add(Long.parseLong(tok));
-            } catch (NumberFormatException e) {
-                throw new InputError("line " + lineNo + ", column " + (start + 1) + ": '" + tok
-                        + "' is not an integer (or exceeds 64 bits)");
-            }
-            cols.add(start + 1);
-        }
-        if (values.isEmpty()) {
-            return null;
-        }
-        long[] v = new long[values.size()];
-        int[] c = new int[values.size()];
-        for (int k = 0; k < v.length; k++) {
-            v[k] = values.get(k);
-            c[k] = cols.get(k);
-        }
-        return new Row(lineNo, v, c, n + 1);
+    private Reader in() {
+        return new InputStreamReader(io.in(), StandardCharsets.UTF_8);
     }
 
-    static String join(long[] v) {
-        StringBuilder sb = new StringBuilder(v.length * 6);
+    /** The row limit: {@value #DEFAULT_MAX_ROW} values, or the system property {@value #MAX_ROW_PROPERTY}. */
+    static int maxRow() {
+        String v = System.getProperty(MAX_ROW_PROPERTY);
+        if (v == null) {
+            return DEFAULT_MAX_ROW;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_MAX_ROW;
+        }
+    }
+
+    /**
+     * Reads rows of whitespace-separated integers straight from the character stream, without
+     * holding a line as text: memory is bounded by {@code maxRow} values, whatever the length of the
+     * input line. Blank lines are skipped.
+     */
+    static final class RowReader {
+        /** Longer tokens are not 64-bit integers; only this much of one is kept for the message. */
+        private static final int MAX_TOKEN = 24;
+
+        private final Reader in;
+        private final int maxRow;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int len;
+        private long line;
+        private long[] values = new long[64];
+        private long[] columns = new long[64];
+        private final StringBuilder token = new StringBuilder();
+
+        RowReader(Reader in, int maxRow) {
+            this.in = in;
+            this.maxRow = maxRow;
+        }
+
+        private int read() throws IOException {
+            if (pos == len) {
+                len = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (len <= 0) {
+                    len = 0;
+                    return -1;
+                }
+            }
+            return buf[pos++];
+        }
+
+        /** The next non-blank row, or null at the end of the input. */
+        Row next() throws IOException, InputError {
+            while (true) {
+                int c = read();
+                if (c < 0) {
+                    return null;
+                }
+                line++;
+                int n = 0;
+                long col = 1; // the column of c
+                while (c >= 0 && c != '\n') {
+                    if (Character.isWhitespace(c)) {
+                        c = read();
+                        col++;
+                        continue;
+                    }
+                    long start = col;
+                    token.setLength(0);
+                    boolean truncated = false;
+                    boolean ok = true;
+                    boolean negative = c == '-';
+                    int digits = 0;
+                    long v = 0; // accumulated negatively: -2^63 fits, +2^63 does not
+                    boolean first = true;
+                    while (c >= 0 && c != '\n' && !Character.isWhitespace(c)) {
+                        if (token.length() < MAX_TOKEN) {
+                            token.append((char) c);
+                        } else {
+                            truncated = true;
+                        }
+                        if (first && (c == '-' || c == '+')) {
+                            first = false;
+                        } else if (ok && c >= '0' && c <= '9') {
+                            int d = c - '0';
+                            if (v < (Long.MIN_VALUE + d) / 10) {
+                                ok = false;
+                            } else {
+                                v = v * 10 - d;
+                                digits++;
+                            }
+                            first = false;
+                        } else {
+                            ok = false;
+                            first = false;
+                        }
+                        c = read();
+                        col++;
+                    }
+                    if (ok && !negative) {
+                        ok = v != Long.MIN_VALUE;
+                        v = -v;
+                    }
+                    if (!ok || digits == 0) {
+                        throw new InputError("line " + line + ", column " + start + ": '" + token
+                                + (truncated ? "..." : "") + "' is not an integer (or exceeds 64 bits)");
+                    }
+                    if (n == maxRow) {
+                        throw new InputError("line " + line + ", column " + start + ": the row has more than "
+                                + maxRow + " values, the most vitgen golden holds in memory for one row;"
+                                + " give shorter rows");
+                    }
+                    if (n == values.length) {
+                        int grown = (int) Math.min((long) maxRow, 2L * n);
+                        values = Arrays.copyOf(values, grown);
+                        columns = Arrays.copyOf(columns, grown);
+                    }
+                    values[n] = v;
+                    columns[n] = start;
+                    n++;
+                }
+                if (n > 0) {
+                    return new Row(line, Arrays.copyOf(values, n), Arrays.copyOf(columns, n), col);
+                }
+                if (c < 0) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Prints the values separated by spaces and ends the line, without building one huge string. */
+    static void print(PrintStream out, long[] v) {
+        StringBuilder sb = new StringBuilder(8192);
         for (int i = 0; i < v.length; i++) {
             if (i > 0) {
                 sb.append(' ');
             }
             sb.append(v[i]);
+            if (sb.length() > 8000) {
+                out.print(sb);
+                sb.setLength(0);
+            }
         }
-        return sb.toString();
+        out.println(sb);
     }
 
     static Operator create(String op, Params p) throws InputError {
@@ -378,7 +506,7 @@ public final class GoldenCommand {
                 }
                 return (row, out) -> {
                     row.requireRange(-128, 127, "int8 score");
-                    out.println(join(Shiftmax.apply(row.values(), x, b)));
+                    print(out, Shiftmax.apply(row.values(), x, b));
                 };
             }
             case "log2softmax": {
@@ -392,8 +520,8 @@ public final class GoldenCommand {
                         code[i] = r.code()[i];
                         zero[i] = r.zero()[i] ? 1 : 0;
                     }
-                    out.println(join(code));
-                    out.println(join(zero));
+                    print(out, code);
+                    print(out, zero);
                 };
             }
             case "shiftgelu": {
@@ -409,7 +537,7 @@ public final class GoldenCommand {
                 return (row, out) -> {
                     row.requireRange(-128, 127, "int8 GELU input");
                     ShiftGelu.Trace t = ShiftGelu.trace(row.values(), x);
-                    out.println(join(sig ? t.sig() : t.out()));
+                    print(out, sig ? t.sig() : t.out());
                 };
             }
             case "layernorm": {
@@ -419,21 +547,21 @@ public final class GoldenCommand {
                         row.requireLength(bias.length, "C = number of bias entries");
                     }
                     row.requireRange(-32768, 32767, "int16 LayerNorm input");
-                    out.println(join(IntLayerNorm.apply(row.values(), bias != null ? bias : new long[row.values().length])));
+                    print(out, IntLayerNorm.apply(row.values(), bias != null ? bias : new long[row.values().length]));
                 };
             }
             case "iexp": {
                 PolyExp.Constants k = PolyExp.Constants.of(p.real("S"));
                 return (row, out) -> {
                     row.requireRange(Integer.MIN_VALUE, 0, "i-exp input d");
-                    out.println(join(PolyExp.apply(row.values(), k)));
+                    print(out, PolyExp.apply(row.values(), k));
                 };
             }
             case "igelu": {
                 PolyGelu.Constants k = PolyGelu.Constants.of(p.real("S"));
                 return (row, out) -> {
                     row.requireRange(Integer.MIN_VALUE, Integer.MAX_VALUE, "signed 32-bit i-GELU input");
-                    out.println(join(PolyGelu.apply(row.values(), k)));
+                    print(out, PolyGelu.apply(row.values(), k));
                 };
             }
             case "gemm":
@@ -524,7 +652,7 @@ public final class GoldenCommand {
                 y[i] = DyadicScale.residualAdd(v[i], s1[s1.length == 1 ? 0 : i], v[n + i],
                         s2[s2.length == 1 ? 0 : i], bits);
             }
-            out.println(join(y));
+            print(out, y);
         };
     }
 
@@ -540,7 +668,7 @@ public final class GoldenCommand {
             for (int i = 0; i < v.length; i++) {
                 y[i] = s[s.length == 1 ? 0 : i].apply(v[i], bits);
             }
-            out.println(join(y));
+            print(out, y);
         };
     }
 
@@ -555,7 +683,7 @@ public final class GoldenCommand {
             for (int i = 0; i < v.length; i++) {
                 e[i] = cap == null ? ShiftExp.of(v[i], x, n) : ShiftExp.saturating(v[i], x, n, cap);
             }
-            out.println(join(e));
+            print(out, e);
         };
     }
 
@@ -565,6 +693,10 @@ public final class GoldenCommand {
         int aBits = (int) p.integer("abits", 8L, 2, 16);
         int wBits = (int) p.integer("wbits", 8L, 2, 16);
         long[] bias = p.list("bias", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if ((long) k * n > MAX_WEIGHTS) {
+            throw new InputError("K x N = " + ((long) k * n) + " weights exceed the " + MAX_WEIGHTS
+                    + " vitgen golden holds in memory");
+        }
         if (bias != null && bias.length != n) {
             throw new InputError("parameter bias has " + bias.length + " entries, expected N = " + n);
         }
@@ -588,7 +720,7 @@ public final class GoldenCommand {
                 row.requireLength(k, "activation row: K values");
                 row.requireRange(-(1L << (aBits - 1)), (1L << (aBits - 1)) - 1, aBits + "-bit activation");
                 long[][] acc = IntGemm.apply(new long[][] {row.values()}, w, bias);
-                out.println(join(s == null ? acc[0] : IntGemm.requantize(acc, s, bits)[0]));
+                print(out, s == null ? acc[0] : IntGemm.requantize(acc, s, bits)[0]);
             }
 
             @Override

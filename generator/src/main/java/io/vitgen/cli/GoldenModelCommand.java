@@ -1,13 +1,12 @@
 package io.vitgen.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
+import io.vitgen.emit.Version;
 import io.vitgen.config.Config;
 import io.vitgen.golden.FloatVit;
 import io.vitgen.golden.VitGeometry;
@@ -18,22 +17,18 @@ import io.vitgen.model.ModelFile;
 import io.vitgen.model.Safetensors;
 import io.vitgen.model.SafetensorsWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vitgen golden model --model FILE --image PICTURE}: the whole integer ViT on one picture. */
-@Command(name = "model", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
-        description = {"Runs the bit-exact integer ViT of a model file on one picture (PNG/JPEG through ImageIO;"
+@Command(name = "model", sortOptions = false,
+        description = {"the whole integer ViT of a model file on one picture: top classes, intermediate tensors", "",
+            "Runs the bit-exact integer ViT of a model file on one picture (PNG/JPEG through ImageIO;"
                 + " DeiT's eval transform: bicubic resize of the shorter side to image/0.9, centre crop, ImageNet"
                 + " mean/std, int8) and prints the top classes with their int32 logits.",
             "--dump FILE writes every intermediate tensor (int8 image and patches, int16 residual stream after the"
                 + " embedding and after each layer, each layer's own intermediates as blocks.i.NAME, int8 final norm,"
                 + " logits) to a safetensors file."})
-final class GoldenModelCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class GoldenModelCommand extends ModelCli {
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "vitgen model file")
     Path model;
@@ -57,12 +52,12 @@ final class GoldenModelCommand implements Callable<Integer> {
     List<String> sets = new ArrayList<>();
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    int run() throws Exception {
+        java.io.PrintStream out = io.out();
         if (top < 1) {
             throw new ModelException("--top " + top + " must be at least 1");
         }
-        Config cfg = config == null && sets.isEmpty() ? null : ModelCli.config(config, sets);
+        Config cfg = config == null && sets.isEmpty() ? null : config(config, sets);
         if (dump != null) {
             requireDumpWritable(dump);
         }
@@ -118,7 +113,7 @@ final class GoldenModelCommand implements Callable<Integer> {
         VitGeometry g = m.geometry();
         SafetensorsWriter w = new SafetensorsWriter();
         w.metadata("format", DUMP_FORMAT);
-        w.metadata("vitgen.version", io.vitgen.emit.Version.get());
+        w.metadata("vitgen.version", Version.get());
         StringBuilder scales = new StringBuilder("{\"image\":" + m.scales().image() + ",\"embed\":"
                 + m.scales().layers().get(0).in());
         for (int i = 0; i < g.depth(); i++) {

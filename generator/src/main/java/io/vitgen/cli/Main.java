@@ -2,43 +2,67 @@ package io.vitgen.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 import io.vitgen.emit.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** Entry point of the {@code vitgen} command line tool. */
+/**
+ * Entry point of the {@code vitgen} command line tool (picocli).
+ *
+ * <p>To add a sub-command: write one class that extends {@link CliCommand}, annotate it with
+ * {@code @Command(name = "...", description = "...")} and its {@code @Option}/{@code @Parameters},
+ * and add it to the {@code subcommands} list of {@link Vitgen} below. Help, {@code --version},
+ * suggestions for mistyped words, exit code 2 for usage errors and the bash completion script come
+ * with it. A command with sub-commands of its own ({@code vitgen model new}) lists them in its own
+ * {@code @Command(subcommands = ...)}.
+ */
 public final class Main {
 
-    /** The sub-commands: name, one-line help, implementation. */
-    private record Entry(String usage, String help, Command command) {
-    }
-
-    private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
-
-    static {
-        COMMANDS.put("generate", new Entry("generate [--config FILE] [--set key=value]... [--out DIR]",
-                "generate the accelerator's RTL, constraints, file list, manifest and report",
-                GenerateCommand::run));
-        COMMANDS.put("config", new Entry("config --explain | --defaults",
-                "print every configuration key (default, range, meaning) or a documented defaults file",
-                ConfigCommand::run));
-        COMMANDS.put("golden", new Entry("golden OP [--param NAME=VALUE]... < rows",
-                "run one bit-exact golden-model operator on integer rows from stdin (--help lists operators)",
-                GoldenCommand::run));
-        COMMANDS.put("accuracy", new Entry("accuracy [--seed N] [--model tiny|small|base|N,C,H,MLP]",
-                "error of every integer operator and of one encoder layer against float references",
-                AccuracyCommand::run));
-        COMMANDS.put("quantize", new Entry("quantize --checkpoint FILE [--calib DIR] [--config FILE] [--set k=v]... -o FILE",
-                "quantize a timm ViT/DeiT safetensors checkpoint into vitgen's integer model file",
-                (a, in, out, err) -> ModelCli.run(new QuantizeCommand(), "quantize", a, out, err)));
-        COMMANDS.put("model", new Entry("model new --preset NAME --seed N -o FILE | model check FILE [--config FILE]",
-                "make a random model file, or check one against the configuration (every problem at once)",
-                (a, in, out, err) -> ModelCli.run(new ModelCommand(), "model", a, out, err)));
-    }
-
     private Main() {
+    }
+
+    /** The top-level command: only lists and dispatches to the sub-commands. */
+    @Command(name = "vitgen", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+            header = "vitgen - integer-only ViT accelerator generator",
+            description = "Each command takes --help. Configuration reference: vitgen config --explain",
+            subcommands = {
+                GenerateCommand.class,
+                ConfigCommand.class,
+                GoldenCommand.class,
+                AccuracyCommand.class,
+                QuantizeCommand.class,
+                ModelCommand.class,
+                CompletionCommand.class,
+                CommandLine.HelpCommand.class,
+            })
+    static final class Vitgen extends CliCommand {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(io.err());
+            return 2;
+        }
+    }
+
+    /** {@code --version}: the Maven version the jar was built from. */
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vitgen " + Version.get()};
+        }
     }
 
     public static void main(String[] args) {
@@ -47,39 +71,166 @@ public final class Main {
 
     /** Runs the tool with the given streams and returns the exit code (used by tests too). */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            usage(args.length == 0 ? err : out);
-            return args.length == 0 ? 2 : 0;
-        }
-        if (args[0].equals("--version")) {
-            out.println("vitgen " + Version.get());
-            return 0;
-        }
-        Entry e = COMMANDS.get(args[0]);
-        if (e == null) {
-            err.println("vitgen: unknown command '" + args[0] + "'; commands: " + String.join(", ", COMMANDS.keySet()));
-            return 2;
-        }
-        try {
-            return e.command().run(Arrays.copyOfRange(args, 1, args.length), in, out, err);
-        } catch (RuntimeException ex) {
-            err.println("vitgen " + args[0] + ": internal error: " + ex);
-            ex.printStackTrace(err);
+        CommandLine cl = commandLine(new CliCommand.Io(in, out, err));
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command tree bound to one set of streams. */
+    static CommandLine commandLine(CliCommand.Io io) {
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K k = CommandLine.defaultFactory().create(cls);
+                if (k instanceof CliCommand c) {
+                    c.io = io;
+                }
+                return k;
+            }
+        };
+        CommandLine cl = new CommandLine(new Vitgen(), factory);
+        ((CliCommand) cl.getCommand()).io = io;
+        cl.setExpandAtFiles(false);
+        cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
+        cl.setUsageHelpAutoWidth(false);
+        cl.setUsageHelpWidth(100);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+        standardOptions(cl);
+        cl.setParameterExceptionHandler(Main::parameterError);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            io.err().println(line.getCommandSpec().qualifiedName(" ") + ": internal error: " + ex);
+            ex.printStackTrace(io.err());
             return 1;
+        });
+        return cl;
+    }
+
+    /** --help and --version on every command below the top (the top declares them itself). */
+    private static void standardOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof CliCommand) {
+                CommandSpec s = sub.getCommandSpec();
+                s.mixinStandardHelpOptions(true);
+                s.versionProvider(new VersionProvider());
+                standardOptions(sub);
+            }
         }
     }
 
-    private static void usage(PrintStream s) {
-        s.println("vitgen " + Version.get() + " - integer-only ViT accelerator generator");
-        s.println();
-        s.println("usage: vitgen COMMAND [options]");
-        s.println();
-        for (Entry e : COMMANDS.values()) {
-            s.printf("  vitgen %s%n      %s%n", e.usage(), e.help());
+    /** The top-level help lists each command with its synopsis and one line of what it does. */
+    private static String commandList(CommandLine.Help help) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, CommandLine> e : help.commandSpec().commandLine().getSubcommands().entrySet()) {
+            CommandSpec sub = e.getValue().getCommandSpec();
+            if (sub.usageMessage().hidden()) {
+                continue;
+            }
+            String synopsis = e.getValue().getHelp().synopsis(0).strip();
+            String[] description = sub.usageMessage().description();
+            sb.append("  ").append(synopsis).append('\n');
+            if (description.length > 0) {
+                for (String line : description[0].split("%n")) {
+                    if (!line.isBlank()) {
+                        sb.append("      ").append(line.strip()).append('\n');
+                        break;
+                    }
+                }
+            }
         }
-        s.println();
-        s.println("  vitgen --help | --version");
-        s.println();
-        s.println("Each command takes --help. Configuration reference: vitgen config --explain");
+        return sb.toString();
+    }
+
+    /** Usage errors: one line naming the bad word (with the nearest known one), exit code 2. */
+    private static int parameterError(ParameterException ex, String[] args) {
+        CommandLine line = ex.getCommandLine();
+        CommandSpec spec = line.getCommandSpec();
+        PrintWriter err = line.getErr();
+        String name = spec.qualifiedName(" ");
+        String help = " (see " + name + " --help)";
+        if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String bad = u.getUnmatched().get(0);
+            if (bad.startsWith("-")) {
+                String option = bad.contains("=") ? bad.substring(0, bad.indexOf('=')) : bad;
+                err.println(name + ": unknown option '" + option + "'" + suggestion(option, optionNames(spec)) + help);
+            } else if (!spec.subcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
+                err.println(name + ": unknown command '" + bad + "'" + suggestion(bad, spec.subcommands().keySet())
+                        + " (commands: " + String.join(", ", visibleCommands(spec)) + ")");
+            } else {
+                err.println(name + ": unexpected argument '" + bad + "'" + help);
+            }
+        } else if (ex instanceof MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec o) {
+            err.println(name + ": " + o.longestName() + " needs a value (" + o.paramLabel() + ")");
+        } else if (ex instanceof OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec opt) {
+            err.println(name + ": " + opt.longestName() + " is given twice; give it once");
+        } else {
+            err.println(name + ": " + ex.getMessage() + help);
+        }
+        err.flush();
+        return 2;
+    }
+
+    private static List<String> visibleCommands(CommandSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
+            if (!e.getValue().getCommandSpec().usageMessage().hidden()) {
+                names.add(e.getKey());
+            }
+        }
+        return names;
+    }
+
+    private static List<String> optionNames(CommandSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (OptionSpec o : spec.options()) {
+            names.addAll(List.of(o.names()));
+        }
+        return names;
+    }
+
+    /** "; did you mean 'x'?" when a known word is close to {@code bad}, else "". */
+    static String suggestion(String bad, Collection<String> known) {
+        String best = nearest(bad, known);
+        return best == null ? "" : "; did you mean '" + best + "'?";
+    }
+
+    /**
+     * The known word nearest to {@code bad} (ignoring case), or null when none is close: within a
+     * third of its length, at least 2 edits; words of one or two letters only match up to case.
+     */
+    static String nearest(String bad, Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = editDistance(bad.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        int limit = bad.length() <= 2 ? 0 : Math.max(2, bad.length() / 3);
+        return best != null && bestDistance <= limit ? best : null;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

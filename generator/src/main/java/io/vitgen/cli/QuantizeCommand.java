@@ -1,13 +1,11 @@
 package io.vitgen.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.vitgen.config.Config;
 import io.vitgen.golden.EncoderLayer;
@@ -23,21 +21,17 @@ import io.vitgen.model.Safetensors;
 import io.vitgen.model.TimmCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vitgen quantize}: a float (or I-ViT integer) checkpoint in, vitgen's model file out. */
-@Command(name = "quantize", mixinStandardHelpOptions = true, versionProvider = ModelCli.VersionProvider.class, sortOptions = false,
-        description = {"Quantizes a timm ViT/DeiT safetensors checkpoint (F32, F16 or BF16) to vitgen's integer model"
+@Command(name = "quantize", sortOptions = false,
+        description = {"quantize a timm ViT/DeiT safetensors checkpoint into vitgen's integer model file", "",
+            "Quantizes a timm ViT/DeiT safetensors checkpoint (F32, F16 or BF16) to vitgen's integer model"
                 + " file: int8 weights per output channel, activation scales calibrated by running the float model"
                 + " on the calibration images (a folder, or seeded synthetic pictures). Prints the cosine of integer"
                 + " vs float activations per layer and the top-1/top-5 agreement. An I-ViT integer checkpoint"
                 + " (weight_integer, bias_integer, scaling factors) is converted without calibration.",
             "The model shape comes from the configuration (model.preset) and must match the checkpoint."})
-final class QuantizeCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
+final class QuantizeCommand extends ModelCli {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "safetensors checkpoint")
     Path checkpoint;
@@ -70,9 +64,9 @@ final class QuantizeCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Config cfg = ModelCli.config(config, sets);
+    int run() throws Exception {
+        java.io.PrintStream out = io.out();
+        Config cfg = config(config, sets);
         if (count < 1 || count > 100_000) {
             throw new ModelException("--calib-count " + count + " must be in [1, 100000]");
         }
@@ -129,7 +123,7 @@ final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<double[][][]> images(FloatVit.Weights w, PrintWriter out) throws ModelException {
+    private List<double[][][]> images(FloatVit.Weights w, java.io.PrintStream out) throws ModelException {
         int size = w.geometry().image();
         if (calib == null) {
             out.println("calibration: " + count + " synthetic pictures (seed " + seed + ")");

@@ -1,16 +1,10 @@
 package io.vitgen.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * Turns the embedded defaults, an optional user properties file and {@code --set key=value}
@@ -22,18 +16,20 @@ public final class ConfigLoader {
     private final Map<String, String> explicit = new LinkedHashMap<>();
     private final Map<String, String> origin = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final java.util.Set<String> fromFile = new java.util.HashSet<>();
+    private final List<String> notes = new ArrayList<>();
 
-    /** Adds the keys of a properties file; later sources override earlier ones. */
+    /**
+     * Adds the keys of a properties file (UTF-8, a byte-order mark is accepted); later sources
+     * override earlier ones. A missing, unreadable or non-UTF-8 file, a bad escape or a key given
+     * twice is a problem naming the file and line.
+     */
     public ConfigLoader file(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            problems.add("cannot read configuration file " + file + ": " + e.getMessage());
-            return this;
-        }
-        for (String name : new TreeMap<>(toMap(p)).keySet()) {
-            put(name, p.getProperty(name), file.toString());
+        PropertiesFile.Parsed p = PropertiesFile.read(file);
+        problems.addAll(p.problems());
+        for (PropertiesFile.Entry e : p.entries()) {
+            put(e.key(), e.value(), file + ", line " + e.line());
+            fromFile.add(e.key());
         }
         return this;
     }
@@ -58,18 +54,21 @@ public final class ConfigLoader {
     private void put(String name, String value, String from) {
         explicit.put(name, value);
         origin.put(name, from);
+        fromFile.remove(name);
     }
 
-    private static Map<String, String> toMap(Properties p) {
-        Map<String, String> m = new TreeMap<>();
-        for (String n : p.stringPropertyNames()) {
-            m.put(n, p.getProperty(n));
-        }
-        return m;
+    /**
+     * Keys of the configuration file that the chosen configuration does not use (a defaults file
+     * sets softmax.out.bits, which softmax.variant=log2 has no use for): they are ignored, and each
+     * gives one line here for the caller to print. Valid after {@link #load()}.
+     */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** Validates everything and builds the configuration, or throws with every problem found. */
     public Config load() throws ConfigException {
+        notes.clear();
         List<String> errors = new ArrayList<>(problems);
         for (Map.Entry<String, String> e : explicit.entrySet()) {
             Key key = Schema.key(e.getKey());
@@ -92,6 +91,9 @@ public final class ConfigLoader {
         Map<String, String> v = new LinkedHashMap<>();
         for (Key k : Schema.keys()) {
             String value = explicit.containsKey(k.name()) ? explicit.get(k.name()).trim() : k.defaultValue();
+            if (value != null && k.kind() == Key.Kind.INT) {
+                value = Long.toString(Long.parseLong(value));
+            }
             if (value != null) {
                 v.put(k.name(), value);
             }
@@ -205,8 +207,13 @@ public final class ConfigLoader {
             errors.add("gelu.lanes=" + gelu.lanes() + " exceeds gelu.max.row=" + gelu.maxRow());
         }
         if (explicit.containsKey("softmax.out.bits") && sm.log2()) {
-            errors.add("softmax.out.bits is set but softmax.variant=log2 outputs a 4-bit code and a zero flag;"
-                    + " remove softmax.out.bits or use softmax.variant=shiftmax");
+            if (fromFile.contains("softmax.out.bits")) {
+                notes.add("softmax.out.bits=" + explicit.get("softmax.out.bits").trim() + " (" + origin.get("softmax.out.bits")
+                        + ") is ignored: softmax.variant=log2 outputs a 4-bit code and a zero flag");
+            } else {
+                errors.add("softmax.out.bits is set but softmax.variant=log2 outputs a 4-bit code and a zero flag;"
+                        + " remove softmax.out.bits or use softmax.variant=shiftmax");
+            }
         }
     }
 

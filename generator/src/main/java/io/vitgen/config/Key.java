@@ -91,6 +91,10 @@ public final class Key {
                 } catch (NumberFormatException e) {
                     return "'" + raw + "' is not an integer; expected " + allowed();
                 }
+                if (!raw.trim().matches("[+-]?[0-9]+")) {
+                    return "'" + raw + "' is not an integer: only the ASCII digits 0-9 are accepted; expected "
+                            + allowed();
+                }
                 return (v < min || v > max) ? raw.trim() + " is out of range; expected " + allowed() : null;
             case CHOICE:
                 return choices.contains(raw.trim()) ? null

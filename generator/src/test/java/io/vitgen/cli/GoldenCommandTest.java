@@ -145,4 +145,112 @@ class GoldenCommandTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("m2 and k2"), missing.err());
     }
+
+    /** "1 1 1 ... 1\n" with {@code n} values, generated as it is read (never held in memory). */
+    static final class LongRow extends java.io.InputStream {
+        private final long total;
+        long served;
+
+        LongRow(long values) {
+            total = 2 * values;
+        }
+
+        @Override
+        public int read() {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (served >= total) {
+                return -1;
+            }
+            int n = (int) Math.min(len, total - served);
+            for (int i = 0; i < n; i++) {
+                long at = served + i;
+                b[off + i] = at == total - 1 ? (byte) '\n' : (at % 2 == 0 ? (byte) '1' : (byte) ' ');
+            }
+            served += n;
+            return n;
+        }
+    }
+
+    @Test
+    void aSixtyMillionValueRowStopsWithTheLimitNotOutOfMemory() {
+        LongRow in = new LongRow(60_000_000L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GoldenCommand.run(new String[] {"shiftmax", "--param", "X=20"}, in,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, e);
+        assertEquals("vitgen golden shiftmax: line 1, column 8388609: the row has more than 4194304 values, the most"
+                + " vitgen golden holds in memory for one row; give shorter rows\n", e);
+        assertTrue(in.served < 10_000_000L, "the reader stopped at the limit, read " + in.served + " bytes");
+    }
+
+    @Test
+    void rowsUpToTheLimitStream() {
+        // a moderately large row at the default limit: 1,000,000 values through shiftmax
+        LongRow in = new LongRow(1_000_000L);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = GoldenCommand.run(new String[] {"shiftmax", "--param", "X=20"}, in,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.endsWith("\n") && o.indexOf('\n') == o.length() - 1, "one output line");
+        assertEquals(1_000_000, o.trim().split(" ").length);
+        // the limit is exact: a lower one (system property) admits a row of that length, not one more
+        String before = System.getProperty(GoldenCommand.MAX_ROW_PROPERTY);
+        System.setProperty(GoldenCommand.MAX_ROW_PROPERTY, "5");
+        try {
+            assertEquals(0, golden("1 2 3 4 5\n", "shiftmax", "--param", "X=20").code());
+            Run over = golden("1 2 3 4 5\n1 2 3 4 5 6\n", "shiftmax", "--param", "X=20");
+            assertEquals(2, over.code());
+            assertEquals("vitgen golden shiftmax: line 2, column 11: the row has more than 5 values, the most"
+                    + " vitgen golden holds in memory for one row; give shorter rows\n", over.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty(GoldenCommand.MAX_ROW_PROPERTY);
+            } else {
+                System.setProperty(GoldenCommand.MAX_ROW_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void aTokenTooLongForAnIntegerIsNamedShortly() {
+        Run r = golden("1 " + "9".repeat(100_000) + "\n", "shiftmax", "--param", "X=20");
+        assertEquals(2, r.code());
+        assertEquals("vitgen golden shiftmax: line 1, column 3: '999999999999999999999999...' is not an integer"
+                + " (or exceeds 64 bits)\n", r.err());
+        assertTrue(golden("\uFF11\n", "shiftmax", "--param", "X=20").err().contains("is not an integer"),
+                "digits must be ASCII");
+        Run edges = golden("-9223372036854775808 9223372036854775807 +5 -0\n", "requant", "--param", "m=1",
+                "--param", "k=0", "--param", "bits=64");
+        assertEquals("-9223372036854775808 9223372036854775807 5 0\n", edges.out(), edges.err());
+        for (String bad : new String[] {"9223372036854775808", "-9223372036854775809", "-", "+", "1-2", "0x10"}) {
+            Run r2 = golden("0 " + bad + "\n", "requant", "--param", "m=1", "--param", "k=0", "--param", "bits=64");
+            assertEquals("vitgen golden requant: line 1, column 3: '" + bad + "' is not an integer (or exceeds 64 bits)\n",
+                    r2.err(), bad);
+        }
+    }
+
+    @Test
+    void unknownParametersAreNamed() {
+        Run noOp = main("", "golden", "--param", "Y=20");
+        assertEquals(2, noOp.code());
+        assertTrue(noOp.err().startsWith("vitgen golden: no operator given") && noOp.err().contains("'Y'"), noOp.err());
+        Run y = golden("", "shiftmax", "--param", "Y=20");
+        assertEquals(2, y.code());
+        assertEquals("vitgen golden shiftmax: operator shiftmax has no parameter 'Y' (shiftmax takes X, S, b;"
+                + " see vitgen golden --help)\n", y.err());
+        assertTrue(golden("", "shiftmax", "--param", "x=20").err().contains("did you mean 'X'?"));
+        assertTrue(golden("", "shiftmx").err().contains("unknown operator 'shiftmx'; did you mean 'shiftmax'?"));
+        Run gemm = golden("", "gemm", "--param", "K=65536", "--param", "N=65536");
+        assertEquals(2, gemm.code());
+        assertTrue(gemm.err().contains("16777216"), gemm.err());
+    }
 }

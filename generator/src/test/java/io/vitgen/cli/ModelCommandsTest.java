@@ -167,6 +167,6 @@ class ModelCommandsTest {
         assertTrue(r.err().contains("--preset 'deit-huge' is not"), r.err());
         r = run("quantize", "--checkpoint");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("vitgen quantize: Missing required parameter"), r.err());
+        assertTrue(r.err().contains("vitgen quantize: --checkpoint needs a value"), r.err());
     }
 }

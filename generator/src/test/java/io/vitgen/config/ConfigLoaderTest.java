@@ -132,7 +132,7 @@ class ConfigLoaderTest {
     void missingFileIsAProblem(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new ConfigLoader().file(dir.resolve("nope.properties")).load());
-        assertMentions(e, "cannot read configuration file", "nope.properties");
+        assertMentions(e, "configuration file", "nope.properties", "does not exist");
     }
 
     @Test
@@ -187,5 +187,80 @@ class ConfigLoaderTest {
     void theMlpWidthStaysWithinWhatTheGeluUnitCanBuffer() {
         assertMentions(problems("model.preset=custom", "model.tokens=8", "model.channels=8", "model.heads=1",
                 "model.mlp=9000"), "model.mlp", "[1, 8192]");
+    }
+
+    private static ConfigException fileProblems(Path file) {
+        return assertThrows(ConfigException.class, () -> new ConfigLoader().file(file).load());
+    }
+
+    @Test
+    void missingUnreadableFolderAndNonUtf8FilesAreDifferentMessages(@TempDir Path dir) throws IOException {
+        assertMentions(fileProblems(dir.resolve("nope.properties")),
+                "configuration file " + dir.resolve("nope.properties") + " does not exist");
+        assertMentions(fileProblems(dir), "configuration file " + dir + " is a folder, not a properties file");
+        Path latin1 = dir.resolve("latin1.properties");
+        Files.write(latin1, "# ok\ndesign.name=demo\n# caf\u00e9 in ISO-8859-1:\n# caf\u00e9\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertMentions(fileProblems(latin1), "configuration file " + latin1 + ", line 3, column 6: not UTF-8 text (byte 0xE9)");
+        // unreadable: the words for a permission error (the tests may run as root, who reads everything)
+        assertEquals("configuration file f cannot be read: permission denied",
+                PropertiesFile.unreadable("configuration file f", new java.nio.file.AccessDeniedException("f")));
+    }
+
+    @Test
+    void aByteOrderMarkIsAccepted(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bom.properties");
+        Files.write(f, ("\uFEFFmac.rows=8\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(8, new ConfigLoader().file(f).load().mac().rows());
+    }
+
+    @Test
+    void aBadEscapeAndAKeyGivenTwiceNameTheirLines(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("a.properties");
+        Files.writeString(f, "mac.rows=8\n# comment\ndesign.name=a\\u12x4b\nmac.cols=4\nmac.rows = 16\n");
+        ConfigException e = fileProblems(f);
+        assertMentions(e, f + ", line 3: bad escape '\\u12x4'", f + ": key mac.rows is given twice, on lines 1 and 5");
+        // continuation lines count: the escape on the second physical line of an entry
+        Files.writeString(f, "design.name=a\\\n  b\\uZZZZ\n");
+        assertMentions(fileProblems(f), f + ", line 2: bad escape");
+        // the same syntax java.util.Properties reads
+        Files.writeString(f, "mac.rows : 8\nmac.cols 4\n  ! comment\ndesign.name=ab\\\n    cd\ntarget.part=x\\u0063z\n");
+        Config c = new ConfigLoader().file(f).load();
+        assertEquals(8, c.mac().rows());
+        assertEquals(4, c.mac().cols());
+        assertEquals("abcd", c.designName());
+        assertEquals("xcz", c.target().part());
+    }
+
+    @Test
+    void digitsMustBeAscii() {
+        ConfigException e = problems("mac.rows=\uFF11\uFF16");
+        assertMentions(e, "mac.rows: '\uFF11\uFF16' is not an integer: only the ASCII digits 0-9 are accepted");
+        assertEquals(16, load("mac.rows=+016").mac().rows());
+        assertEquals("16", load("mac.rows=+016").values().get("mac.rows"), "the manifest gets the plain number");
+    }
+
+    @Test
+    void keysTheChosenVariantDoesNotUseAreIgnoredWithANoteWhenTheyComeFromAFile(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("my.properties");
+        Files.writeString(f, Schema.defaultsFile());
+        ConfigLoader l = new ConfigLoader().file(f).set("softmax.variant=log2");
+        Config c = l.load();
+        assertTrue(c.softmax().log2());
+        assertEquals(List.of("softmax.out.bits=16 (" + f + ", line " + lineOf(Schema.defaultsFile(), "softmax.out.bits=")
+                + ") is ignored: softmax.variant=log2 outputs a 4-bit code and a zero flag"), l.notes());
+        // given on the command line it is still an error (outputBitsDoNotApplyToTheLog2Softmax)
+        assertThrows(ConfigException.class, () -> new ConfigLoader().file(f).set("softmax.variant=log2")
+                .set("softmax.out.bits=8").load());
+    }
+
+    private static int lineOf(String text, String start) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith(start)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(start);
     }
 }

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -110,5 +115,192 @@ class DesignWriterTest {
                 () -> new DesignWriter(ConfigLoader.defaults(), s -> { }).write(file.resolve("out")));
         assertTrue(e.getMessage().contains("cannot create the output folder"), e.getMessage());
         assertEquals("x", Files.readString(file));
+    }
+
+    private static DesignWriter.Result write(Path out, boolean force, String... sets) throws Exception {
+        ConfigLoader l = new ConfigLoader();
+        for (String set : sets) {
+            l.set(set);
+        }
+        return new DesignWriter(l.load(), msg -> { }).force(force).write(out);
+    }
+
+    private static Object fileKey(Path p) throws IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    }
+
+    @Test
+    void aFolderVitgenDidNotWriteIsRefusedAndKeptIntact(@TempDir Path out) throws Exception {
+        Path d = out.resolve("Documents");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("thesis.txt"), "years of work");
+        DesignWriter.RefusedException e = assertThrows(DesignWriter.RefusedException.class,
+                () -> write(out, false, "design.name=Documents"));
+        assertTrue(e.getMessage().contains(d.toString()) && e.getMessage().contains("not written by vitgen")
+                && e.getMessage().contains("--force"), e.getMessage());
+        assertEquals(Map.of("thesis.txt", "years of work"), texts(d));
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of(d), s.toList(), "nothing beside the refused folder either");
+        }
+        // a file where the design folder would go is refused too
+        Files.writeString(out.resolve("plain"), "mine");
+        assertThrows(DesignWriter.RefusedException.class, () -> write(out, true, "design.name=plain"));
+        assertEquals("mine", Files.readString(out.resolve("plain")));
+    }
+
+    @Test
+    void forceWritesIntoAForeignFolderButKeepsEveryFileOfTheUser(@TempDir Path out) throws Exception {
+        Path d = out.resolve("vit_accel");
+        Files.createDirectories(d.resolve("rtl"));
+        Files.writeString(d.resolve("thesis.txt"), "years of work");
+        Files.writeString(d.resolve("report.md"), "my own report");
+        Files.writeString(d.resolve("rtl/vitgen_axis_skid.v"), "// my edit");
+        DesignWriter.Result r = write(out, true);
+        assertEquals("years of work", Files.readString(d.resolve("thesis.txt")));
+        assertEquals("my own report", Files.readString(d.resolve("report.md.orig")));
+        assertEquals("// my edit", Files.readString(d.resolve("rtl/vitgen_axis_skid.v.orig")));
+        assertTrue(Files.readString(d.resolve("report.md")).startsWith("#"), "vitgen's report is in place");
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("report.md.orig")), r.notes().toString());
+        // the next run (no --force needed: the folder now carries the manifest) keeps them all
+        write(out, false, "target.clock.mhz=250");
+        assertEquals("years of work", Files.readString(d.resolve("thesis.txt")));
+        assertEquals("my own report", Files.readString(d.resolve("report.md.orig")));
+    }
+
+    @Test
+    void userFilesSurviveAndTheFolderItselfIsNeverReplaced(@TempDir Path out) throws Exception {
+        write(out, false);
+        Path d = out.resolve("vit_accel");
+        Object key = fileKey(d);
+        Object rtlKey = fileKey(d.resolve("rtl"));
+        Files.writeString(d.resolve("notes.txt"), "timing looked fine");
+        Files.createDirectories(d.resolve("vivado/proj.runs"));
+        Files.writeString(d.resolve("vivado/proj.xpr"), "<Project/>");
+        Files.writeString(d.resolve("rtl/my_wrapper.v"), "module my_wrapper; endmodule\n");
+        DesignWriter.Result r = write(out, false, "target.clock.mhz=250", "target.vendor=intel");
+        assertEquals(key, fileKey(d), "the design folder was replaced (a shell inside it would lose its cwd)");
+        assertEquals(rtlKey, fileKey(d.resolve("rtl")));
+        assertEquals("timing looked fine", Files.readString(d.resolve("notes.txt")));
+        assertEquals("<Project/>", Files.readString(d.resolve("vivado/proj.xpr")));
+        assertTrue(Files.isDirectory(d.resolve("vivado/proj.runs")));
+        assertEquals("module my_wrapper; endmodule\n", Files.readString(d.resolve("rtl/my_wrapper.v")));
+        // the previous run's xdc is vitgen's and no longer produced: deleted; the sdc replaces it
+        assertFalse(Files.exists(d.resolve("constraints/vit_accel.xdc")));
+        assertTrue(Files.isRegularFile(d.resolve("constraints/vit_accel.sdc")));
+        assertFalse(r.files().contains("notes.txt"));
+        String manifest = Files.readString(d.resolve("manifest.json"));
+        assertFalse(manifest.contains("notes.txt") || manifest.contains("my_wrapper"), manifest);
+        assertNoTemporaryFiles(out);
+    }
+
+    @Test
+    void aGeneratedFileTheUserEditedIsNeverOverwrittenOrDeleted(@TempDir Path out) throws Exception {
+        write(out, false);
+        Path d = out.resolve("vit_accel");
+        Path xdc = d.resolve("constraints/vit_accel.xdc");
+        Files.writeString(xdc, Files.readString(xdc) + "set_false_path -from [get_ports aresetn]\n");
+        String edited = Files.readString(xdc);
+        // changing the clock would rewrite the xdc: refused, nothing written
+        Map<String, String> before = texts(d);
+        DesignWriter.RefusedException e = assertThrows(DesignWriter.RefusedException.class,
+                () -> write(out, false, "target.clock.mhz=250"));
+        assertTrue(e.getMessage().contains("constraints/vit_accel.xdc (changed since vitgen wrote it)"), e.getMessage());
+        assertEquals(before, texts(d));
+        // switching to intel no longer produces the xdc: it is left in place with a note
+        DesignWriter.Result r = write(out, false, "target.vendor=intel");
+        assertEquals(edited, Files.readString(xdc));
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("constraints/vit_accel.xdc")), r.notes().toString());
+    }
+
+    @Test
+    void newFoldersAndFilesFollowTheUmask(@TempDir Path tmp) throws Exception {
+        // what this process's umask gives a plain new folder and file
+        Path refDir = Files.createDirectory(tmp.resolve("ref-dir"));
+        Path refFile = Files.writeString(tmp.resolve("ref-file"), "x");
+        Set<PosixFilePermission> dirPerms = Files.getPosixFilePermissions(refDir);
+        Set<PosixFilePermission> filePerms = Files.getPosixFilePermissions(refFile);
+        assertTrue(dirPerms.contains(PosixFilePermission.OTHERS_EXECUTE)
+                || !filePerms.contains(PosixFilePermission.OTHERS_READ), "test assumes a usual umask");
+        Path out = tmp.resolve("out");
+        write(out, false);
+        Path d = out.resolve("vit_accel");
+        for (Path p : List.of(out, d, d.resolve("rtl"), d.resolve("constraints"))) {
+            assertEquals(PosixFilePermissions.toString(dirPerms), PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), p.toString());
+        }
+        for (String f : List.of("report.md", "manifest.json", "filelist.f", "rtl/vitgen_axis_skid.v")) {
+            assertEquals(PosixFilePermissions.toString(filePerms), PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(d.resolve(f))), f);
+        }
+        // a replaced file too
+        write(out, false, "target.clock.mhz=250");
+        assertEquals(PosixFilePermissions.toString(filePerms), PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(d.resolve("constraints/vit_accel.xdc"))));
+    }
+
+    @Test
+    void aFailureWhileWritingLeavesTheFolderAsItWas(@TempDir Path out) throws Exception {
+        write(out, false);
+        Path d = out.resolve("vit_accel");
+        Map<String, String> before = texts(d);
+        DesignWriter w = new DesignWriter(new ConfigLoader().set("mac.rows=8").load(), msg -> { });
+        w.failAfterStaging = 2;
+        IOException e = assertThrows(IOException.class, () -> w.write(out));
+        assertTrue(e.getMessage().contains("no space left on device") && e.getMessage().contains("as it was"),
+                e.getMessage());
+        assertEquals(before, texts(d));
+        assertNoTemporaryFiles(out);
+        // and into a new folder: nothing at all is left
+        DesignWriter fresh = new DesignWriter(new ConfigLoader().set("design.name=fresh").load(), msg -> { });
+        fresh.failAfterStaging = 3;
+        assertThrows(IOException.class, () -> fresh.write(out));
+        assertFalse(Files.exists(out.resolve("fresh")));
+        // nor the output root and its parents when the run created them
+        DesignWriter deep = new DesignWriter(ConfigLoader.defaults(), msg -> { });
+        deep.failAfterStaging = 0;
+        assertThrows(IOException.class, () -> deep.write(out.resolve("new/root")));
+        assertFalse(Files.exists(out.resolve("new")));
+    }
+
+    @Test
+    void aManifestCannotMakeVitgenTouchFilesOutsideItsFolder(@TempDir Path out) throws Exception {
+        Path d = out.resolve("vit_accel");
+        Files.createDirectories(d);
+        Path victim = out.resolve("victim.txt");
+        Files.writeString(victim, "keep me");
+        String sha = DesignWriter.sha256("keep me".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(d.resolve("manifest.json"), "{\"generator\": \"vitgen\", \"files\": ["
+                + "{\"path\": \"../victim.txt\", \"sha256\": \"" + sha + "\"},"
+                + "{\"path\": \"" + victim + "\", \"sha256\": \"" + sha + "\"}]}");
+        write(out, false);
+        assertEquals("keep me", Files.readString(victim));
+    }
+
+    @Test
+    void outputFolderErrorsSayWhatIsWrongInWords(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("not-a-folder");
+        Files.writeString(file, "x");
+        IOException e = assertThrows(IOException.class, () -> write(file, false));
+        assertTrue(e.getMessage().contains(file + " is a file, not a folder"), e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+        IOException below = assertThrows(IOException.class, () -> write(file.resolve("out"), false));
+        assertTrue(below.getMessage().contains(file + " is a file, not a folder"), below.getMessage());
+        assertFalse(below.getMessage().contains("Exception"), below.getMessage());
+        assertEquals("x", Files.readString(file));
+    }
+
+    private static Map<String, String> texts(Path dir) throws IOException {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : snapshot(dir).entrySet()) {
+            m.put(e.getKey(), new String(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    private static void assertNoTemporaryFiles(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            List<Path> tmp = s.filter(p -> p.getFileName().toString().contains(".vitgen-")).toList();
+            assertEquals(List.of(), tmp, "temporary files left behind");
+        }
     }
 }
