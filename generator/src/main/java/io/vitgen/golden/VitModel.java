@@ -177,7 +177,7 @@ public final class VitModel {
         }
     }
 
-    /** INTOPS 6: |b_c| must stay below 2^31 (a tiny |gamma| against its beta is refused). */
+    /** docs/arithmetic.md section 6: |b_c| must stay below 2^31 (a tiny |gamma| against its beta is refused). */
     private static void checkNormBias(String what, long[] bias) {
         for (int j = 0; j < bias.length; j++) {
             require(Math.abs(bias[j]) < (1L << 31), what + " channel " + j + ": LayerNorm bias " + bias[j]
