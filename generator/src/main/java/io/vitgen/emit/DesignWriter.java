@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import io.vitgen.config.Config;
 import io.vitgen.hw.Accelerator;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.axi.ControlRegisters;
 
 /**
  * Writes a whole design: {@code <out>/<design>/rtl/*.v}, {@code filelist.f}, the constraints,
@@ -95,6 +96,11 @@ public final class DesignWriter {
         return this;
     }
 
+    /** The C header of the control registers, relative to the design folder: {@code sw/<design>_regs.h}. */
+    public static String headerPath(Config config) {
+        return "sw/" + config.designName() + "_regs.h";
+    }
+
     /** Generates the design into {@code outRoot/<design>/}. */
     public Result write(Path outRoot) throws IOException {
         List<ModuleSpec> blocks = Accelerator.blocks(config);
@@ -109,6 +115,7 @@ public final class DesignWriter {
         }
         progress.accept("rendered " + rtl.size() + " Verilog modules");
         files.put("filelist.f", utf8(String.join("\n", rtlFiles) + "\n"));
+        files.put(headerPath(config), utf8(ControlRegisters.map(config).cHeader()));
         String period = String.format(Locale.ROOT, "%.3f", config.target().clockPeriodNs());
         ConstraintVars cv = new ConstraintVars(config.designName(), config.target().part(), period);
         if ("xilinx".equals(config.target().vendor())) {

@@ -12,6 +12,8 @@ import io.vitgen.estimate.Part;
 import io.vitgen.estimate.Usage;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Words;
+import io.vitgen.hw.axi.ControlRegisters;
+import io.vitgen.hw.axi.RegisterMap;
 
 /** report.md: what was generated, from which configuration, and why. */
 final class Report {
@@ -50,6 +52,8 @@ final class Report {
             }
             sb.append('\n');
         }
+
+        sb.append(controlRegisters(c));
 
         sb.append("## Resources\n\n");
         if (resources.isEmpty()) {
@@ -93,6 +97,26 @@ final class Report {
             sb.append("| `").append(k.name()).append("` | ").append(value).append(" | ").append(def).append(" |\n");
         }
         sb.append('\n');
+        return sb.toString();
+    }
+
+    /** The control register map (the same map as vitgen_control and the C header) and the DMA defaults. */
+    static String controlRegisters(Config c) {
+        RegisterMap map = ControlRegisters.map(c);
+        StringBuilder sb = new StringBuilder("## Control registers\n\n");
+        sb.append("`s_axi_control` (AXI4-Lite, `").append(map.moduleName()).append("`, ").append(map.addrWidth())
+                .append("-bit address): the table below, the RTL and the C header `").append(DesignWriter.headerPath(c))
+                .append("` come from one map (`io.vitgen.hw.axi.ControlRegisters`). Unmapped addresses read 0 and answer")
+                .append(" SLVERR; writes follow WSTRB. `interrupt` is high while IRQ_STATUS AND IRQ_ENABLE is not zero")
+                .append(" (bit ").append(ControlRegisters.IRQ_DONE_BIT).append(" done, bit ").append(ControlRegisters.IRQ_ERROR_BIT)
+                .append(" error).\n\n");
+        sb.append(map.markdownTable()).append('\n');
+        sb.append("The memory port `m_axi_").append(ControlRegisters.DMA_PORT).append("` (`vitgen_axi_dma`) uses fixed values: ")
+                .append(ControlRegisters.DMA_DATA_BITS).append("-bit data, ").append(ControlRegisters.dmaAddrWidth(c))
+                .append("-bit addresses (64 on Zynq UltraScale+ parts, 32 otherwise), ID width ")
+                .append(ControlRegisters.DMA_ID_BITS).append(", ").append(ControlRegisters.DMA_OUTSTANDING)
+                .append(" bursts in flight per direction (docs/axi.md). The estimate above does not include the DMA and")
+                .append(" the register file.\n\n");
         return sb.toString();
     }
 

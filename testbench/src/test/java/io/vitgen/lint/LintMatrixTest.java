@@ -3,11 +3,14 @@ package io.vitgen.lint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import io.vitgen.sim.Lint;
 /**
  * {@code verilator --lint-only -Wall} must print nothing for every module a configuration
  * generates, over a matrix that includes corner values, and for the generic cells at corner
- * parameters. There is no skip: without Verilator these tests fail.
+ * parameters, and {@code iverilog -g2005 -Wall -f filelist.f} must print nothing for the whole
+ * design (the register file, the DMA and every unit). There is no skip: without Verilator these tests fail.
  */
 class LintMatrixTest {
 
@@ -74,6 +78,27 @@ class LintMatrixTest {
             }
         }
         assertEquals("", problems.toString());
+        assertTrue(filelist.contains("rtl/vitgen_control.v") && filelist.contains("rtl/vitgen_axi_dma.v"),
+                "the register file and the DMA are generated");
+        assertEquals("", icarus(r.dir(), out.resolve("design.vvp")),
+                "iverilog -g2005 -Wall -f filelist.f must print nothing; configuration " + String.join(" ", sets));
+    }
+
+    /** {@code iverilog -g2005 -Wall -f filelist.f} in the design folder: what it printed, or "". */
+    private static String icarus(Path design, Path vvp) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder("iverilog", "-g2005", "-Wall", "-o", vvp.toString(), "-f", "filelist.f")
+                    .directory(design.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run iverilog (" + e.getMessage() + "); install it with apt-get install -y iverilog", e);
+        }
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("iverilog timed out");
+        }
+        return p.exitValue() != 0 && text.isBlank() ? "iverilog exited with " + p.exitValue() : text;
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.Words;
 import io.vitgen.hw.struct.ModuleDef;
 
 /**
@@ -226,9 +227,9 @@ public final class AxiDma {
                             + ", 2-D strided descriptors, status per descriptor, sticky SLVERR/DECERR")
                     .fact("data width", dataW + " bits")
                     .fact("address width", addrW + " bits")
-                    .fact("ID width", idW + " bits")
+                    .fact("ID width", Words.count(idW, "bit"))
                     .fact("bursts outstanding per direction", maxOut)
-                    .fact("descriptor", "{stride, rows (" + rowsW + " bits), row bytes (" + lenW + " bits), base}, "
+                    .fact("descriptor", "{stride, rows (" + Words.count(rowsW, "bit") + "), row bytes (" + lenW + " bits), base}, "
                             + descriptorBits(addrW, lenW, rowsW) + " bits")
                     .fact("throughput", "1 beat per cycle per direction when the memory keeps up (docs/axi.md)")
                     .synthesize(true);
