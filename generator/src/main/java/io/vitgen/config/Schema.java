@@ -22,7 +22,7 @@ public final class Schema {
             Key.part("target.part", null,
                     "FPGA part number for the constraints and report; by default the vendor's reference part:"
                     + " xczu9eg-ffvb1156-2-e (ZCU102) for xilinx, 10AX115S2F45I1SG (Arria 10 GX) for intel,"
-                    + " generic otherwise."),
+                    + " generic otherwise; with target.board, the board's part."),
             Key.integer("target.clock.mhz", 300, 10, 1000,
                     "Target clock frequency of aclk in MHz; written into the clock constraint."),
             Key.choice("target.mem.bits", "128", List.of("32", "64", "128", "256", "512"),

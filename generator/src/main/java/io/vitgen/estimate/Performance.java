@@ -119,7 +119,7 @@ public final class Performance {
         if (!onArray) {
             AttnShiftUnit.Params a = AttnShiftUnit.params(c);
             long perHead = (long) n * n * (d / a.vLanes());
-            ops.add(new Op("attention x V (per head, shift-add unit)", "attn_shift", batch * h, n + " x " + n + " x " + d, 0,
+            ops.add(new Op("attention x V on the shift-add unit (per head)", "attn_shift", batch * h, n + " x " + n + " x " + d, 0,
                     perHead, 0, "q k^T"));
             smBeats += (long) batch * h * perHead;
             smBlock += (long) Math.min(rb, n) * n * (d / a.vLanes());
@@ -223,8 +223,8 @@ public final class Performance {
             // the shift-add unit's attention x V is model work off the array: its MACs count in the ideal
             shiftAdd = -GemmCycles.ceilDiv((long) batch * LAYERS * h * n * n * d, arrayMacs);
         }
-        losses.add(new Loss("partial tiles (" + n + " tokens on " + s.rows() + " rows, N on " + s.cols()
-                + " columns, K padding none)", tilesK - secondPass - ideal - shiftAdd));
+        losses.add(new Loss("partial tiles (" + n + " tokens on " + io.vitgen.hw.Words.count(s.rows(), "row")
+                + ", N on " + io.vitgen.hw.Words.count(s.cols(), "column") + ")", tilesK - secondPass - ideal - shiftAdd));
         if (secondPass > 0) {
             losses.add(new Loss("second int8 pass of attention x V (b = 16)", secondPass));
         }
