@@ -51,6 +51,19 @@ class EstimateSweepCommandTest {
     }
 
     @Test
+    void reportMdHoldsTheSameEstimate(@TempDir Path tmp) throws Exception {
+        MainTest.Run g = run("generate", "--out", tmp.toString(), "--set", "target.board=kv260");
+        assertEquals(0, g.code(), g.err());
+        String report = Files.readString(tmp.resolve("vit_accel/report.md"));
+        Performance.Estimate e = Performance.of(new ConfigLoader().warnings(w -> { }).set("target.board=kv260").load());
+        assertTrue(report.contains("## Performance estimate\n\n" + String.format(java.util.Locale.ROOT,
+                "deit-tiny on a 16 x 32 int8x2 array (the generated array), 300 MHz: %,.1f images/s, %,d cycles per image",
+                e.imagesPerSecond(), e.imageCycles())), report);
+        assertTrue(report.contains("| QKV projection | gemm | 197 x 192 x 576 | 1 | 234 |"), report);
+        assertTrue(report.contains("| share of xck26-sfvc784-2LV-c |"), report);
+    }
+
+    @Test
     void estimateRefusesABadConfiguration() {
         MainTest.Run r = run("estimate", "--set", "mac.rows=0", "--set", "target.board=zcu101");
         assertEquals(2, r.code());
