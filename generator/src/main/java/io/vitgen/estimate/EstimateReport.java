@@ -91,7 +91,7 @@ public final class EstimateReport {
         table(sb, md, new String[] {"", "cycles per image", "share"}, rows, "lrr");
         sb.append(String.format(Locale.ROOT, "Ceilings at %d MHz: this array with every MAC busy %,.0f images/s",
                 e.clockMhz(), e.arrayCeilingImagesPerSecond()));
-        if (!Double.isNaN(e.partCeilingImagesPerSecond())) {
+        if (e.partCeilingImagesPerSecond() != null) {
             sb.append(String.format(Locale.ROOT, "; every DSP of %s as MACs (two per DSP48E2) %,.0f images/s",
                     e.part(), e.partCeilingImagesPerSecond()));
         }

@@ -71,7 +71,7 @@ public final class Performance {
                            long computeCycles, long memoryCycles, long imageCycles, long macsPerImage,
                            double macUtilisation, double imagesPerSecond, long ddrBytesPerImage,
                            double bandwidthGBs, double memPortGBs, List<Loss> losses,
-                           double arrayCeilingImagesPerSecond, double partCeilingImagesPerSecond,
+                           double arrayCeilingImagesPerSecond, Double partCeilingImagesPerSecond,
                            List<Usage> blocks, Usage total, String part, Long partLuts, Long partFlipFlops,
                            Long partDsps, Long partBram36, List<String> problems, List<String> notes) {
     }
@@ -271,8 +271,8 @@ public final class Performance {
         }
         double arrayCeiling = clock * arrayMacs / (macs / batch);
         final long usefulMacs = macs;
-        double partCeiling = part.map(p -> clock * p.dsps() * (s.packInt8x2() || p.family().contains("DSP48E2") ? 2 : 1)
-                / (usefulMacs / batch)).orElse(Double.NaN);
+        Double partCeiling = part.map(p -> clock * p.dsps() * (s.packInt8x2() || p.family().contains("DSP48E2") ? 2 : 1)
+                / (usefulMacs / batch)).orElse(null);
         if (batch > 1) {
             notes.add("estimate.batch=" + batch + ": " + batch + " images share each weight pass (token GEMMs of "
                     + bn + " rows, attention per image); the compiler does not batch yet, and the buffers are sized"

@@ -48,6 +48,12 @@ class EstimateSweepCommandTest {
         assertEquals("QKV projection", n.get("layerOps").get(0).get("name").asText());
         assertEquals(7 * 18, n.get("layerOps").get(0).get("tiles").asLong(), "QKV on 32 x 32: 7 x 18 tiles");
         assertEquals(e.total().luts(), n.get("total").get("luts").asLong());
+        // an unknown part: no capacity, no ceiling, still valid JSON
+        MainTest.Run g = run("estimate", "--set", "target.vendor=generic", "--json");
+        assertEquals(0, g.code(), g.err());
+        JsonNode gn = new ObjectMapper().readTree(g.out());
+        assertTrue(gn.get("partCeilingImagesPerSecond").isNull() && gn.get("partLuts").isNull(), g.out());
+        assertEquals("generic", gn.get("part").asText());
     }
 
     @Test
