@@ -35,6 +35,7 @@
 #include "Vdut.h"
 #include "verilated.h"
 #include "vitgen_harness.h"
+#include "vitgen_axi_mem.h"  // AXI4 memory models and AXI4-Lite driver (ops 32..63)
 
 #if VM_TRACE
 #if VM_TRACE_FST
@@ -50,7 +51,7 @@ namespace {
 
 using vitgen::Port;
 
-constexpr uint32_t kProtocolVersion = 1;
+constexpr uint32_t kProtocolVersion = 2;
 constexpr uint16_t kNoPort = 0xFFFF;
 
 enum Op : uint8_t {
@@ -197,7 +198,7 @@ struct Source {
     std::vector<uint32_t> queue;  // beats back to back
     size_t head = 0;              // index of the first unsent word
     bool presenting = false;      // tvalid is high with the beat at `head`
-    bool dirty = false;           // data lines still show an accepted beat
+    uint64_t waits = 0;           // cycles with tvalid high and tready low (the DUT stalled us)
     size_t pendingBeats() const { return (queue.size() - head) / sp.stride(); }
 };
 
@@ -207,6 +208,7 @@ struct Sink {
     Rng rng;
     bool readyNow = false;
     bool stalled = false;             // last cycle: valid && !ready
+    uint64_t stallCycles = 0;         // cycles with tvalid high and tready low (we stalled the DUT)
     std::vector<uint32_t> held;       // the beat shown while stalled
     std::vector<uint32_t> scratch;
     std::vector<uint32_t> taken;      // [beat][cycle lo][cycle hi] back to back
@@ -292,6 +294,16 @@ void dumpTrace() {
 #endif
 }
 
+// Seeded junk on an input port (any width; absent ports are skipped).
+void junkPort(Rng& rng, Port* p) {
+    if (!p) return;
+    uint32_t w[256];
+    const int n = wordsFor(p->width);
+    if (n > 256) return;
+    for (int i = 0; i < n; ++i) w[i] = static_cast<uint32_t>(rng.next() >> 32);
+    writePort(*p, w);
+}
+
 // ---------------------------------------------------------------------------------------------
 // One clock cycle: drive, settle with the clock low, sample handshakes, rising edge.
 void clockCycle() {
@@ -303,13 +315,14 @@ void clockCycle() {
             if (s.sp.keep) writePort(*s.sp.keep, b + s.sp.dw + 1);
             if (s.sp.user) writePort(*s.sp.user, b + s.sp.dw + 1 + s.sp.kw);
             s.presenting = true;
-        } else if (!s.presenting && s.dirty) {
-            // Idle data lines carry noise, so a DUT that samples data without valid is caught.
-            uint32_t noise[64];
-            const int n = s.sp.dw < 64 ? s.sp.dw : 64;
-            for (int i = 0; i < n; ++i) noise[i] = static_cast<uint32_t>(s.rng.next() >> 32);
-            if (n == s.sp.dw) writePort(*s.sp.data, noise);
-            s.dirty = false;
+        } else if (!s.presenting) {
+            // While tvalid is low every field the source drives (tdata, tlast, tkeep, tuser)
+            // carries fresh junk from the driver's seeded generator, every idle cycle, so a DUT
+            // that samples any of them without tvalid is caught.
+            junkPort(s.rng, s.sp.data);
+            junkPort(s.rng, s.sp.last);
+            junkPort(s.rng, s.sp.keep);
+            junkPort(s.rng, s.sp.user);
         }
         writeBit(s.sp.valid, s.presenting);
     }
@@ -317,6 +330,7 @@ void clockCycle() {
         k.readyNow = k.rng.chance(k.permille);
         writeBit(k.sp.ready, k.readyNow);
     }
+    vitgen::axiDrive(H.cycle);  // AXI hook: slave outputs of this cycle
     writeBit(H.clk, false);
     H.ctx->time(2 * H.cycle * H.halfPeriod);
     H.model->eval();
@@ -333,7 +347,8 @@ void clockCycle() {
                 s.head = 0;
             }
             s.presenting = false;
-            s.dirty = true;
+        } else if (s.presenting) {
+            ++s.waits;
         }
     }
     for (Sink& k : H.sinks) {
@@ -365,17 +380,26 @@ void clockCycle() {
             } else if (valid) {
                 if (!k.stalled) k.held.assign(b, b + k.sp.stride());
                 k.stalled = true;
+                ++k.stallCycles;
             } else {
                 k.stalled = false;
             }
         }
     }
 
+    vitgen::axiSample(H.cycle, H.error);  // AXI hook: handshakes and protocol checks
+
     writeBit(H.clk, true);
     H.ctx->time((2 * H.cycle + 1) * H.halfPeriod);
     H.model->eval();
     dumpTrace();
     ++H.cycle;
+}
+
+// AXI hook: one clock cycle for the AXI4-Lite driver; false once the run has failed.
+bool axiStep() {
+    clockCycle();
+    return H.error.empty();
 }
 
 void resetCycles(uint32_t n) {
@@ -388,11 +412,13 @@ void resetCycles(uint32_t n) {
         writeBit(k.sp.ready, false);
     }
     if (H.rstn) writeBit(H.rstn, false);
+    vitgen::axiResetStart();  // AXI hook
     for (uint32_t i = 0; i < n; ++i) {
         writeBit(H.clk, false);
         H.ctx->time(2 * H.cycle * H.halfPeriod);
         H.model->eval();
         dumpTrace();
+        vitgen::axiResetCycle(H.cycle, i, H.error);  // AXI hook
         writeBit(H.clk, true);
         H.ctx->time((2 * H.cycle + 1) * H.halfPeriod);
         H.model->eval();
@@ -453,6 +479,7 @@ void construct(uint64_t seed, uint8_t randReset) {
         if (std::strcmp(p.name, "aclk") == 0) H.clk = &p;
         if (std::strcmp(p.name, "aresetn") == 0) H.rstn = &p;
     }
+    vitgen::axiConstruct(&H.ports, H.rstn, seed);  // AXI hook
     // A 10 ns clock period expressed in the model's time precision (10^prec seconds).
     int prec = H.ctx->timeprecision();
     uint64_t half = 5;
@@ -547,6 +574,10 @@ bool handle(const uint8_t* frame, size_t len) {
             return false;
         }
         resetCycles(n);
+        if (!H.error.empty()) {  // AXI hook: a VALID high during reset
+            sendError(H.error);
+            return false;
+        }
         w.u64(H.cycle);
         sendFrame(ST_OK, w);
         return true;
@@ -662,9 +693,13 @@ bool handle(const uint8_t* frame, size_t len) {
             w.words(k.taken.data(), k.taken.size());
             k.taken.clear();
             k.takenBeats = 0;
+            w.u64(k.stallCycles);
         }
         w.u16(static_cast<uint16_t>(H.sources.size()));
-        for (Source& s : H.sources) w.u32(static_cast<uint32_t>(s.pendingBeats()));
+        for (Source& s : H.sources) {
+            w.u32(static_cast<uint32_t>(s.pendingBeats()));
+            w.u64(s.waits);
+        }
         sendFrame(reached ? ST_OK : ST_TIMEOUT, w);
         return true;
     }
@@ -672,6 +707,15 @@ bool handle(const uint8_t* frame, size_t len) {
         sendFrame(ST_OK, w);
         return false;
     default:
+        if (op >= 32 && op < 64) {  // AXI hook: memory models and the AXI4-Lite driver
+            if (!vitgen::axiHandle(op, r.p, static_cast<size_t>(r.end - r.p), w.b, err, axiStep)) {
+                sendError(H.error.empty() ? err : H.error);
+                return false;
+            }
+            w.u64(H.cycle);
+            sendFrame(ST_OK, w);
+            return true;
+        }
         sendError("protocol: unknown op " + std::to_string(op));
         return false;
     }

@@ -252,7 +252,7 @@ public final class Simulation implements AutoCloseable {
     public String failureArtifacts() {
         Path rp = keepReplay();
         StringBuilder sb = new StringBuilder();
-        sb.append("seed ").append(seed).append('\n');
+        sb.append("seed ").append(seed).append(" (").append(io.vitgen.golden.Seeds.reproduce(seed)).append(")\n");
         sb.append("replay: ").append(rp).append("\n  re-run without Java: ").append(model.executable())
                 .append(" --replay ").append(rp).append(" --dump\n");
         Optional<WaveFormat> fmt = WaveFormat.requested();
@@ -332,6 +332,38 @@ public final class Simulation implements AutoCloseable {
                 // best effort: a leftover replay file is harmless
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // AXI4 memory models and the AXI4-Lite driver (they run in the harness: vitgen_axi_mem.cpp)
+
+    private final List<AxiMemory> axiMemories = new ArrayList<>();
+
+    /**
+     * An AXI4 slave memory on the DUT's master port {@code <prefix>_ar..., _r..., _aw..., _w..., _b...} (read or
+     * write channels alone are fine), with the given latency, backpressure and ordering.
+     */
+    public AxiMemory axiMemory(String prefix, AxiMemory.Config config) {
+        AxiMemory m = new AxiMemory(this, axiMemories.size(), prefix, config);
+        axiMemories.add(m);
+        return m;
+    }
+
+    /** An AXI4-Lite master on the DUT's slave port {@code <prefix>_*} (e.g. s_axi_control). */
+    public AxiLiteMaster axiLite(String prefix) {
+        for (String s : new String[] {"_awaddr", "_wdata", "_wstrb", "_bresp", "_araddr", "_rdata", "_rresp"}) {
+            model.port(prefix + s);
+        }
+        return new AxiLiteMaster(this, prefix);
+    }
+
+    /** Sends an AXI request; the answer ends with the harness cycle, which is taken here. */
+    Wire.In axiRequest(byte[] frame, int payloadBytes) {
+        Wire.In r = request(frame);
+        Wire.In tail = r.copy();
+        tail.skip(payloadBytes);
+        cycle = Math.max(cycle, tail.u64());
+        return r;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -434,10 +466,12 @@ public final class Simulation implements AutoCloseable {
                 long at = r.u64();
                 k.add(new Beat(data, k.data.width(), last, keep, user, at));
             }
+            k.stallCycles(r.u64());
         }
         int nsources = r.u16();
         for (int i = 0; i < nsources; i++) {
             sources.get(i).pendingInHarness(r.u32());
+            sources.get(i).waitCycles(r.u64());
         }
         if (status == Wire.ST_TIMEOUT) {
             StringBuilder sb = new StringBuilder();

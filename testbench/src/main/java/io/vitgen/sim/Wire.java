@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code u32 length | u8 op | payload}; {@link #frame()} fills in the length.
  */
 final class Wire {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int OP_HELLO = 1;
     static final int OP_POKE = 2;
     static final int OP_PEEK = 3;
@@ -74,6 +74,21 @@ final class Wire {
             u32((int) (w >>> (32 * (i & 1))));
         }
         return this;
+    }
+
+    /** Raw bytes (AXI memory loads). */
+    Wire bytes(byte[] data, int off, int len) {
+        ensure(len);
+        System.arraycopy(data, off, buf, size, len);
+        size += len;
+        return this;
+    }
+
+    /** A string as u16 length and UTF-8 bytes. */
+    Wire str(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        u16(b.length);
+        return bytes(b, 0, b.length);
     }
 
     /** The complete frame with its length prefix. */
@@ -146,6 +161,20 @@ final class Wire {
                 long w = u32() & 0xFFFFFFFFL;
                 out[i >>> 1] |= w << (32 * (i & 1));
             }
+            return out;
+        }
+
+        In copy() {
+            return new In(b, at);
+        }
+
+        void skip(int n) {
+            at += n;
+        }
+
+        byte[] bytes(int n) {
+            byte[] out = Arrays.copyOfRange(b, at, at + n);
+            at += n;
             return out;
         }
 
