@@ -1,5 +1,6 @@
 package io.vitgen.cli;
 
+import io.vitgen.config.Board;
 import io.vitgen.config.Key;
 import io.vitgen.config.Schema;
 import picocli.CommandLine.Command;
@@ -36,6 +37,12 @@ final class ConfigCommand extends CliCommand {
             sb.append("| `").append(k.name()).append("` | ")
                     .append(k.defaultValue() == null ? "derived" : "`" + k.defaultValue() + "`")
                     .append(" | ").append(k.allowed()).append(" | ").append(k.meaning()).append(" |\n");
+        }
+        sb.append("\nBoard presets (`target.board`; a key you give yourself overrides the preset's):\n\n")
+                .append("| board | what | sets |\n|---|---|---|\n");
+        for (Board b : Board.ALL) {
+            sb.append("| `").append(b.name()).append("` | ").append(b.label()).append(" | ").append(b.describe())
+                    .append(" |\n");
         }
         return sb.toString();
     }

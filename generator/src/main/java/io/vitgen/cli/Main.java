@@ -41,6 +41,8 @@ public final class Main {
             description = "Each command takes --help. Configuration reference: vitgen config --explain",
             subcommands = {
                 GenerateCommand.class,
+                EstimateCommand.class,
+                SweepCommand.class,
                 ConfigCommand.class,
                 GoldenCommand.class,
                 AccuracyCommand.class,

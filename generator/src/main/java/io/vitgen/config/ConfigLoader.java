@@ -90,8 +90,11 @@ public final class ConfigLoader {
             throw new ConfigException(errors);
         }
         Map<String, String> v = new LinkedHashMap<>();
+        Board board = Board.of(explicit.getOrDefault("target.board", "none").trim());
         for (Key k : Schema.keys()) {
-            String value = explicit.containsKey(k.name()) ? explicit.get(k.name()).trim() : k.defaultValue();
+            String value = explicit.containsKey(k.name()) ? explicit.get(k.name()).trim()
+                    : board != null && board.settings().containsKey(k.name()) ? board.settings().get(k.name())
+                    : k.defaultValue();
             if (value != null && k.kind() == Key.Kind.INT) {
                 value = Long.toString(Long.parseLong(value));
             }

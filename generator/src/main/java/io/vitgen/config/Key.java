@@ -82,7 +82,7 @@ public final class Key {
      * Checks a raw value and returns null when it is valid, or the reason why not (without the key
      * name, which the caller adds).
      */
-    String check(String raw) {
+    public String check(String raw) {
         switch (kind) {
             case INT:
                 long v;

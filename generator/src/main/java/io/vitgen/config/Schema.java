@@ -15,12 +15,19 @@ public final class Schema {
                     "Name of the design: the output folder out/<name>/ and the prefix of its reports."),
             Key.choice("target.vendor", "xilinx", List.of("xilinx", "intel", "generic"),
                     "Tool family the constraints are written for: xilinx (XDC), intel or generic (SDC)."),
+            Key.choice("target.board", "none", Board.NAMES,
+                    "Board preset: sets target.part, target.clock.mhz, target.mem.bits and an array and lanes"
+                    + " configuration whose estimate fits the part (docs/estimate.md, \"Board presets\"); keys you"
+                    + " give yourself override the preset's. none: no preset."),
             Key.part("target.part", null,
                     "FPGA part number for the constraints and report; by default the vendor's reference part:"
                     + " xczu9eg-ffvb1156-2-e (ZCU102) for xilinx, 10AX115S2F45I1SG (Arria 10 GX) for intel,"
-                    + " generic otherwise."),
+                    + " generic otherwise; with target.board, the board's part."),
             Key.integer("target.clock.mhz", 300, 10, 1000,
                     "Target clock frequency of aclk in MHz; written into the clock constraint."),
+            Key.choice("target.mem.bits", "128", List.of("32", "64", "128", "256", "512"),
+                    "Data width in bits of the accelerator's memory port (AXI4 master) at aclk; the estimate's DDR"
+                    + " bandwidth bound (docs/estimate.md)."),
             Key.choice("target.fit", "warn", List.of("warn", "error", "off"),
                     "Fit check of the resource estimate against target.part (LUT, FF, DSP, BRAM36), of target.vendor"
                     + " against the part's vendor and of target.clock.mhz against the part's DSP clock limit:"
@@ -71,6 +78,18 @@ public final class Schema {
             Key.integer("model.channels", null, 1, 4096, "Embedding channels C (custom model only)."),
             Key.integer("model.heads", null, 1, 64, "Attention heads; must divide model.channels (custom only)."),
             Key.integer("model.mlp", null, 1, 8192, "Hidden width of the MLP (custom model only)."),
+            Key.choice("estimate.array", "measured", List.of("measured", "lean"),
+                    "MAC array the estimate assumes: measured (the generated array, formulas fitted to Yosys) or lean"
+                    + " (the planned lean array of issue 14: 45 LUT per MAC, tiles back to back from K = mac.rows x"
+                    + " ceil(mac.cols / lanes);"
+                    + " not generated yet). Changes only estimates, never the RTL (docs/estimate.md)."),
+            Key.integer("estimate.batch", 1, 1, 8,
+                    "Images per weight pass the estimate assumes: the token GEMMs run on batch x model.tokens rows, so"
+                    + " weights are read once per batch and partial row tiles shrink. Estimates only: the compiler does"
+                    + " not batch yet (docs/estimate.md)."),
+            Key.integer("estimate.row.block", 0, 0, 4096,
+                    "Token rows per GEMM command in the schedule the estimate assumes (the unit of overlap between the"
+                    + " GEMMs and the row units); 0: the compiler's 4 x mac.rows. Estimates only (docs/estimate.md)."),
             Key.choice("synth.yosys", "off", List.of("off", "on"),
                     "on: run Yosys synth_xilinx -family xcup on each block and put the resources in report.md.")
     );

@@ -69,11 +69,15 @@ final class Meaning {
 
         boolean onArray = !c.softmax().log2();
         boolean twoPasses = onArray && c.softmax().outBits() == 16;
-        List<GemmCycles.Gemm> gemms = GemmCycles.layer(s, model, onArray, twoPasses);
+        boolean lean = io.vitgen.estimate.ResourceModel.lean(c);
+        List<GemmCycles.Gemm> gemms = GemmCycles.layer(s, lean, model, onArray, twoPasses);
+        int bound = GemmCycles.backToBack(s, lean);
         sb.append("**GEMM cycles per encoder layer of ").append(model.name()).append("** (").append(model.tokens())
                 .append(model.tokens() == 1 ? " token, " : " tokens, ").append(Words.count(model.channels(), "channel")).append(", ").append(Words.count(model.heads(), "head"))
                 .append(", MLP ").append(model.mlp()).append("), every stream at full rate: cycles = tiles x max(K, ")
-                .append(s.backToBackK()).append(") + the last tile's drain (docs/estimate.md).\n\n");
+                .append(bound).append(") + the last tile's drain (docs/estimate.md)")
+                .append(lean ? "; estimate.array=lean: the planned lean array (not generated yet), whose drain lets tiles"
+                        + " follow each other from K = " + bound : "").append(".\n\n");
         sb.append("| GEMM | M x K x N | times | cycles each | ideal each | MAC use | tiles back to back |\n")
                 .append("|---|---|---:|---:|---:|---:|---|\n");
         long total = 0;
@@ -86,9 +90,9 @@ final class Meaning {
                     .append(String.format(Locale.ROOT, "%,d", g.cycles())).append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", g.ideal())).append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f%%", 100 * g.utilisation())).append(" | ")
-                    .append(g.k() >= s.backToBackK() ? "yes"
-                            : "no: K = " + g.k() + " < " + s.backToBackK() + ", each tile waits "
-                            + Words.count(s.backToBackK() - g.k(), "cycle"))
+                    .append(g.k() >= bound ? "yes"
+                            : "no: K = " + g.k() + " < " + bound + ", each tile waits "
+                            + Words.count(bound - g.k(), "cycle"))
                     .append(" |\n");
         }
         sb.append(String.format(Locale.ROOT, "| layer, GEMMs only | | | %,d | %,d | %.1f%% | |%n%n", total, ideal,

@@ -33,6 +33,7 @@ final class Report {
 
         sb.append(Meaning.render(c));
         sb.append(fit(c));
+        sb.append(io.vitgen.estimate.EstimateReport.markdown(io.vitgen.estimate.Performance.of(c)));
 
         sb.append("## Blocks\n\n");
         for (ModuleSpec b : blocks) {

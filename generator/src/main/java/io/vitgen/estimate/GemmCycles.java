@@ -30,11 +30,29 @@ public final class GemmCycles {
         }
     }
 
-    /** Cycles of one M x K x N GEMM on the engine {@code s}. */
+    /** Cycles of one M x K x N GEMM on the engine {@code s} (the generated array). */
     public static long cycles(MacArray.Shape s, int m, int k, int n) {
+        return cycles(s, false, m, k, n);
+    }
+
+    /**
+     * The back-to-back bound B of a shape: the generated array's {@link MacArray.Shape#backToBackK()}
+     * (its shadows free again after 2R + C' + 1 cycles), or with {@code lean} the planned lean array
+     * of issue 14 (a stall-free drain: R rows leave in R cycles, so B = R ceil(C / L), the
+     * requantizer's bound alone). {@link #LEAN_DRAIN} is the assumption to switch once measured.
+     */
+    public static int backToBack(MacArray.Shape s, boolean lean) {
+        return lean && LEAN_DRAIN ? s.rows() * s.reqBeats() : s.backToBackK();
+    }
+
+    /** The lean array's drain assumption (true: B = R ceil(C / L)); false falls back to today's bound. */
+    public static final boolean LEAN_DRAIN = true;
+
+    /** Cycles of one M x K x N GEMM on the engine {@code s}, generated or ({@code lean}) planned. */
+    public static long cycles(MacArray.Shape s, boolean lean, int m, int k, int n) {
         long rowTiles = ceilDiv(m, s.rows());
         long colTiles = ceilDiv(n, s.cols());
-        long perTile = Math.max(k, s.backToBackK());
+        long perTile = Math.max(k, backToBack(s, lean));
         int lastRows = m - (int) (rowTiles - 1) * s.rows();
         return rowTiles * colTiles * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
     }
@@ -51,25 +69,32 @@ public final class GemmCycles {
      * out; with {@code twoPasses} (b = 16 Shiftmax) attention x V takes two int8 passes.
      */
     public static List<Gemm> layer(MacArray.Shape s, ModelShape model, boolean attentionOnArray, boolean twoPasses) {
+        return layer(s, false, model, attentionOnArray, twoPasses);
+    }
+
+    /** {@link #layer(MacArray.Shape, ModelShape, boolean, boolean)} on the generated or ({@code lean}) planned array. */
+    public static List<Gemm> layer(MacArray.Shape s, boolean lean, ModelShape model, boolean attentionOnArray,
+                                   boolean twoPasses) {
         int t = model.tokens();
         int c = model.channels();
         int h = model.heads();
         int d = c / h;
         List<Gemm> out = new ArrayList<>();
-        out.add(gemm(s, "QKV projection", 1, t, c, 3 * c));
-        out.add(gemm(s, "q k^T (per head)", h, t, d, t));
+        out.add(gemm(s, lean, "QKV projection", 1, t, c, 3 * c));
+        out.add(gemm(s, lean, "q k^T (per head)", h, t, d, t));
         if (attentionOnArray) {
-            out.add(gemm(s, twoPasses ? "attention x V (per head, b = 16: two int8 passes)" : "attention x V (per head)",
+            out.add(gemm(s, lean, twoPasses ? "attention x V (per head, b = 16: two int8 passes)" : "attention x V (per head)",
                     h * (twoPasses ? 2 : 1), t, t, d));
         }
-        out.add(gemm(s, "output projection", 1, t, c, c));
-        out.add(gemm(s, "FC1", 1, t, c, model.mlp()));
-        out.add(gemm(s, "FC2", 1, t, model.mlp(), c));
+        out.add(gemm(s, lean, "output projection", 1, t, c, c));
+        out.add(gemm(s, lean, "FC1", 1, t, c, model.mlp()));
+        out.add(gemm(s, lean, "FC2", 1, t, model.mlp(), c));
         return out;
     }
 
-    private static Gemm gemm(MacArray.Shape s, String name, int count, int m, int k, int n) {
-        return new Gemm(name, count, m, k, n, cycles(s, m, k, n), ideal(s, m, k, n));
+    /** One GEMM of a model, {@code count} times. */
+    public static Gemm gemm(MacArray.Shape s, boolean lean, String name, int count, int m, int k, int n) {
+        return new Gemm(name, count, m, k, n, cycles(s, lean, m, k, n), ideal(s, m, k, n));
     }
 
     static long ceilDiv(long a, long b) {

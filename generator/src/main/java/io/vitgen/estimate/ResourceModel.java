@@ -23,7 +23,7 @@ public final class ResourceModel {
     /** The estimate of every block the configuration generates, in the report's order. */
     public static List<Usage> blocks(Config c) {
         List<Usage> out = new ArrayList<>();
-        out.add(gemm(MacArray.shape(c)));
+        out.add(gemm(MacArray.shape(c), lean(c)));
         out.add(softmax(c.softmax().lanes(), c.softmax().maxRow(), c.softmax().log2()));
         if (c.softmax().log2()) {
             AttnShiftUnit.Params a = AttnShiftUnit.params(c);
@@ -71,11 +71,29 @@ public final class ResourceModel {
      * requantizer lanes than columns the row FIFO, serializer and reassembly.
      */
     public static Usage gemm(MacArray.Shape s) {
+        return gemm(s, false);
+    }
+
+    /**
+     * LUT per MAC of the planned lean array (issue 14 item 3: accumulation inside the DSP, a narrow
+     * drain, shared control), in place of 3 ACC_W + 1 (+ 4 packed) of the generated one. An
+     * assumption until that array is generated and measured: change it here then.
+     */
+    public static final int LEAN_LUT_PER_MAC = 45;
+
+    /** Does the configuration's estimate assume the lean array (estimate.array=lean)? */
+    public static boolean lean(Config c) {
+        return "lean".equals(c.values().get("estimate.array"));
+    }
+
+    /** {@link #gemm(MacArray.Shape)}, or with {@code lean} the planned lean array's LUT per MAC. */
+    public static Usage gemm(MacArray.Shape s, boolean lean) {
         long macs = (long) s.rows() * s.cols();
         boolean lutMultipliers = s.aW() <= 4 && s.wW() <= 4;
         int sumW = s.sumW();
         long dsp = (lutMultipliers ? 0 : s.packInt8x2() ? macs / 2 : macs) + s.reqLanes() * requantLaneDsps(sumW);
-        long lut = macs * (3L * s.accW() + 1) + (s.packInt8x2() ? 4 * macs : 0) + (lutMultipliers ? 27 * macs : 0)
+        long perMac = lean ? LEAN_LUT_PER_MAC : 3L * s.accW() + 1 + (s.packInt8x2() ? 4 : 0);
+        long lut = macs * perMac + (lutMultipliers ? 27 * macs : 0)
                 + s.reqLanes() * requantLaneLuts(sumW) + 20L * s.cols() + (s.reqBeats() > 1 ? 90L * s.cols() : 0);
         long ff = macs * (2L * (s.aW() + s.wW()) + 2L * s.accW()) + s.reqLanes() * requantLaneFlipFlops(sumW)
                 + 154L * s.cols() + (s.reqBeats() > 1 ? 117L * s.cols() : 0);

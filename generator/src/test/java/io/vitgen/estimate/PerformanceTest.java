@@ -1,0 +1,146 @@
+package io.vitgen.estimate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.vitgen.compile.Command;
+import io.vitgen.compile.IntEncoderLayer;
+import io.vitgen.compile.LayerCompiler;
+import io.vitgen.compile.Program;
+import io.vitgen.config.Config;
+import io.vitgen.config.ConfigException;
+import io.vitgen.config.ConfigLoader;
+import io.vitgen.golden.EncoderLayer;
+import io.vitgen.golden.ModelShape;
+
+/**
+ * The performance estimate: its GEMM cycles against the simulated 16x16 numbers of docs/mac.md and
+ * the study (literal numbers, within 0.1 %), the overlap arithmetic of the phases, the loss table,
+ * batching, and its DDR bytes against the bytes the compiler's stream moves.
+ */
+class PerformanceTest {
+
+    static Config config(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        try {
+            return new ConfigLoader().warnings(w -> { }).setAll(m).load();
+        } catch (ConfigException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
+    private static Performance.Op op(Performance.Estimate e, String prefix) {
+        return e.layerOps().stream().filter(o -> o.name().startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    private static void within(long measured, long model, double tolerance, String what) {
+        double err = Math.abs(model - measured) / (double) measured;
+        assertTrue(err <= tolerance, what + ": model " + model + " vs measured " + measured + " ("
+                + String.format("%.3f%%", 100 * err) + ")");
+    }
+
+    @Test
+    void gemmCyclesMatchTheSimulated16x16Numbers() {
+        Performance.Estimate e = Performance.of(config());
+        // docs/mac.md, "Benchmark: DeiT-Tiny GEMMs on 16x16" (4 requantizer lanes, simulated)
+        within(89_918, op(e, "QKV").cycles(), 0.001, "QKV (mac.md)");
+        within(10_878, op(e, "q k^T").cycles(), 0.001, "q k^T (mac.md)");
+        within(10_306, op(e, "attention x V").cycles(), 0.001, "attention x V (mac.md)");
+        within(30_014, op(e, "output projection").cycles(), 0.001, "projection (mac.md)");
+        within(119_870, op(e, "FC1").cycles(), 0.001, "FC1 (mac.md)");
+        within(119_870, op(e, "FC2").cycles(), 0.001, "FC2 (mac.md)");
+        // shared/notes/top-study.md, 16x16 column (three heads summed; b = 16 doubles attention x V)
+        within(89_914, op(e, "QKV").cycles(), 0.001, "QKV (study)");
+        within(32_622, 3 * op(e, "q k^T").cycles(), 0.001, "q k^T x 3 (study)");
+        within(61_812, op(e, "attention x V").count() * op(e, "attention x V").cycles(), 0.001, "attn x V b=16 (study)");
+        within(30_010, op(e, "output projection").cycles(), 0.001, "projection (study)");
+        within(119_866, op(e, "FC1").cycles(), 0.001, "FC1 (study)");
+        within(30_906, 3 * Performance.of(config("softmax.out.bits", "8")).layerOps().stream()
+                .filter(o -> o.name().startsWith("attention x V")).findFirst().orElseThrow().cycles(), 0.001,
+                "attention x V b=8 x 3 (study)");
+        // the tiles: 13 row tiles x 36 column tiles for QKV
+        assertEquals(468, op(e, "QKV").tiles());
+        assertEquals("197 x 192 x 576", op(e, "QKV").shape());
+    }
+
+    @Test
+    void phasesOverlapAsPlanned() {
+        Performance.Estimate e = Performance.of(config());
+        Performance.Phase p1 = e.phases().get(0);
+        assertEquals(89_918, p1.gemmCycles());
+        // LN1: 197 rows x 48 beats at 4 lanes + the unit's latency; its first row block (64 rows) is exposed
+        long lat = io.vitgen.hw.layernorm.LayerNormUnit.geometry(4, 768, true).latency();
+        assertEquals(197 * 48 + lat, p1.unitCycles());
+        assertEquals(64 * 48 + lat, p1.exposed());
+        assertEquals(89_918 + 64 * 48 + lat, p1.cycles());
+        // slow units: with one lane the GELU work (197 x 768) exceeds FC1 + FC2 and sets the phase
+        Performance.Estimate slow = Performance.of(config("mac.rows", "64", "mac.cols", "64", "mac.requant.lanes", "64",
+                "gelu.lanes", "1", "target.fit", "off"));
+        Performance.Phase p4 = slow.phases().get(3);
+        assertEquals(197L * 768, p4.unitCycles());
+        assertTrue(p4.unitCycles() > p4.gemmCycles());
+        assertEquals(p4.unitCycles() + p4.exposed() + p4.stall(), p4.cycles());
+        long layer = slow.phases().stream().mapToLong(Performance.Phase::cycles).sum();
+        assertEquals(layer, slow.layerCycles());
+    }
+
+    @Test
+    void lossesAddUpToTheImage() {
+        for (Config c : List.of(config(), config("target.board", "zcu102"),
+                config("softmax.variant", "log2"), config("estimate.batch", "3", "mac.rows", "32"))) {
+            Performance.Estimate e = Performance.of(c);
+            long sum = e.losses().stream().mapToLong(Performance.Loss::cycles).sum();
+            assertTrue(Math.abs(sum - e.imageCycles()) <= e.losses().size(), e.losses() + " vs " + e.imageCycles());
+            assertEquals(e.macsPerImage() / (double) e.imageCycles() / (e.rows() * e.cols()), e.macUtilisation(), 0.01);
+        }
+        // DeiT-Tiny MACs per image: 12 layers + patch embedding + head = 1.254 G (ANCHORS: ~1.26 G)
+        assertEquals(12L * (197L * 192 * 576 + 2L * 3 * 197 * 64 * 197 + 197L * 192 * 192 + 2L * 197 * 192 * 768)
+                + 196L * 768 * 192 + 192L * 1000, Performance.of(config()).macsPerImage());
+    }
+
+    @Test
+    void batchingSharesTheWeightsAndTheImageCyclesStayPerImage() {
+        Performance.Estimate one = Performance.of(config("mac.rows", "50", "mac.cols", "64", "mac.dsp.packing", "int8x2"));
+        Performance.Estimate four = Performance.of(config("mac.rows", "50", "mac.cols", "64", "mac.dsp.packing", "int8x2",
+                "estimate.batch", "4"));
+        // read once per weight pass: weights, each layer's constant tables (8 (14 C + 2 MLP) bytes), the
+        // patch embedding's tables, the class and position embeddings (int16) and the head's tables
+        long shared = 12L * (4L * 192 * 192 + 2L * 192 * 768) + 768L * 192 + 192L * 1000
+                + 12L * 8 * (14 * 192 + 2 * 768) + 16L * 192 + 2L * 197 * 192 + 16L * 1000;
+        assertEquals(shared * 3 / 4, one.ddrBytesPerImage() - four.ddrBytesPerImage(),
+                "three of four reads of what a weight pass shares are saved per image");
+        assertEquals(788 + " x 192 x 576", four.layerOps().get(0).shape());
+        assertTrue(four.imagesPerSecond() > one.imagesPerSecond());
+        assertEquals(one.macsPerImage(), four.macsPerImage());
+    }
+
+    @Test
+    void ddrBytesOfALayerAreTheBytesTheCompiledStreamMoves() {
+        ModelShape s = new ModelShape(13, 40, 5, 72);
+        Config c = config("model.preset", "custom", "model.tokens", "13", "model.channels", "40", "model.heads", "5",
+                "model.mlp", "72", "softmax.out.bits", "8");
+        EncoderLayer.Calibrated cal = EncoderLayer.random(s, 7, EncoderLayer.SoftmaxMode.SHIFTMAX, 8, EncoderLayer.GeluMode.SHIFTGELU);
+        Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), c);
+        long moved = 0;
+        for (Command cmd : p.commands()) {
+            if (cmd instanceof Command.Load l) {
+                moved += l.rows() * l.rowBytes();
+            } else if (cmd instanceof Command.Store st) {
+                moved += st.rows() * st.rowBytes();
+            }
+        }
+        Performance.Estimate e = Performance.of(c);
+        // the estimate's image is 12 such layers with the residual stream in and out once
+        long inOut = 2L * 2 * 13 * 40;
+        assertEquals(moved - inOut, (e.ddrBytesPerImage() - inOut) / 12, "bytes of one layer");
+    }
+}
