@@ -35,6 +35,7 @@
 #include "Vdut.h"
 #include "verilated.h"
 #include "vitgen_harness.h"
+#include "vitgen_axi_mem.h"  // AXI4 memory models and AXI4-Lite driver (ops 32..63)
 
 #if VM_TRACE
 #if VM_TRACE_FST
@@ -317,6 +318,7 @@ void clockCycle() {
         k.readyNow = k.rng.chance(k.permille);
         writeBit(k.sp.ready, k.readyNow);
     }
+    vitgen::axiDrive(H.cycle);  // AXI hook: slave outputs of this cycle
     writeBit(H.clk, false);
     H.ctx->time(2 * H.cycle * H.halfPeriod);
     H.model->eval();
@@ -371,11 +373,19 @@ void clockCycle() {
         }
     }
 
+    vitgen::axiSample(H.cycle, H.error);  // AXI hook: handshakes and protocol checks
+
     writeBit(H.clk, true);
     H.ctx->time((2 * H.cycle + 1) * H.halfPeriod);
     H.model->eval();
     dumpTrace();
     ++H.cycle;
+}
+
+// AXI hook: one clock cycle for the AXI4-Lite driver; false once the run has failed.
+bool axiStep() {
+    clockCycle();
+    return H.error.empty();
 }
 
 void resetCycles(uint32_t n) {
@@ -388,11 +398,13 @@ void resetCycles(uint32_t n) {
         writeBit(k.sp.ready, false);
     }
     if (H.rstn) writeBit(H.rstn, false);
+    vitgen::axiResetStart();  // AXI hook
     for (uint32_t i = 0; i < n; ++i) {
         writeBit(H.clk, false);
         H.ctx->time(2 * H.cycle * H.halfPeriod);
         H.model->eval();
         dumpTrace();
+        vitgen::axiResetCycle(H.cycle, i, H.error);  // AXI hook
         writeBit(H.clk, true);
         H.ctx->time((2 * H.cycle + 1) * H.halfPeriod);
         H.model->eval();
@@ -453,6 +465,7 @@ void construct(uint64_t seed, uint8_t randReset) {
         if (std::strcmp(p.name, "aclk") == 0) H.clk = &p;
         if (std::strcmp(p.name, "aresetn") == 0) H.rstn = &p;
     }
+    vitgen::axiConstruct(&H.ports, H.rstn, seed);  // AXI hook
     // A 10 ns clock period expressed in the model's time precision (10^prec seconds).
     int prec = H.ctx->timeprecision();
     uint64_t half = 5;
@@ -547,6 +560,10 @@ bool handle(const uint8_t* frame, size_t len) {
             return false;
         }
         resetCycles(n);
+        if (!H.error.empty()) {  // AXI hook: a VALID high during reset
+            sendError(H.error);
+            return false;
+        }
         w.u64(H.cycle);
         sendFrame(ST_OK, w);
         return true;
@@ -672,6 +689,15 @@ bool handle(const uint8_t* frame, size_t len) {
         sendFrame(ST_OK, w);
         return false;
     default:
+        if (op >= 32 && op < 64) {  // AXI hook: memory models and the AXI4-Lite driver
+            if (!vitgen::axiHandle(op, r.p, static_cast<size_t>(r.end - r.p), w.b, err, axiStep)) {
+                sendError(H.error.empty() ? err : H.error);
+                return false;
+            }
+            w.u64(H.cycle);
+            sendFrame(ST_OK, w);
+            return true;
+        }
         sendError("protocol: unknown op " + std::to_string(op));
         return false;
     }

@@ -49,4 +49,38 @@ public final class Lint {
         }
         return text.isBlank() ? "" : "== " + top + " " + parameters + "\n" + text.strip() + "\n";
     }
+
+    /**
+     * Elaborates {@code top} with {@code iverilog -g2005 -Wall} (the parameter overrides as
+     * {@code -P}); returns what Icarus printed, headed by the top and parameters, or the empty
+     * string when it printed nothing.
+     */
+    public static String iverilog(List<Path> files, String top, Map<String, ?> parameters) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("iverilog", "-g2005", "-Wall", "-o", "/dev/null", "-s", top));
+        parameters.forEach((k, v) -> cmd.add("-P" + top + "." + k + "=" + v));
+        for (Path f : files) {
+            cmd.add(f.toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run iverilog (" + e.getMessage() + "); install it with "
+                    + "apt-get install -y iverilog - the lint tests need it and do not skip", e);
+        }
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("iverilog elaboration of " + top + " " + parameters + " timed out after 300 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while elaborating " + top, e);
+        }
+        if (p.exitValue() != 0 && text.isBlank()) {
+            text = "iverilog exited with " + p.exitValue();
+        }
+        return text.isBlank() ? "" : "== iverilog " + top + " " + parameters + "\n" + text.strip() + "\n";
+    }
 }

@@ -335,6 +335,38 @@ public final class Simulation implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------
+    // AXI4 memory models and the AXI4-Lite driver (they run in the harness: vitgen_axi_mem.cpp)
+
+    private final List<AxiMemory> axiMemories = new ArrayList<>();
+
+    /**
+     * An AXI4 slave memory on the DUT's master port {@code <prefix>_ar..., _r..., _aw..., _w..., _b...} (read or
+     * write channels alone are fine), with the given latency, backpressure and ordering.
+     */
+    public AxiMemory axiMemory(String prefix, AxiMemory.Config config) {
+        AxiMemory m = new AxiMemory(this, axiMemories.size(), prefix, config);
+        axiMemories.add(m);
+        return m;
+    }
+
+    /** An AXI4-Lite master on the DUT's slave port {@code <prefix>_*} (e.g. s_axi_control). */
+    public AxiLiteMaster axiLite(String prefix) {
+        for (String s : new String[] {"_awaddr", "_wdata", "_wstrb", "_bresp", "_araddr", "_rdata", "_rresp"}) {
+            model.port(prefix + s);
+        }
+        return new AxiLiteMaster(this, prefix);
+    }
+
+    /** Sends an AXI request; the answer ends with the harness cycle, which is taken here. */
+    Wire.In axiRequest(byte[] frame, int payloadBytes) {
+        Wire.In r = request(frame);
+        Wire.In tail = r.copy();
+        tail.skip(payloadBytes);
+        cycle = Math.max(cycle, tail.u64());
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Internals
 
     static int checkPermille(int permille) {

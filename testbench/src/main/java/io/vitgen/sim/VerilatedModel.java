@@ -37,7 +37,8 @@ public final class VerilatedModel {
 
     /** Classpath folder holding the C++ harness and the shared flags (packaged from verilator/). */
     private static final String RESOURCES = "verilator/";
-    private static final List<String> HARNESS_FILES = List.of("vitgen_harness.cpp", "vitgen_harness.h");
+    private static final List<String> HARNESS_FILES = List.of("vitgen_harness.cpp", "vitgen_harness.h",
+            "vitgen_axi_mem.cpp", "vitgen_axi_mem.h");
     private static final String EXE = "harness";
     private static final String PORTS = "ports.tsv";
     private static final String KEY_SALT = "vitgen-cosim-v1";
@@ -385,6 +386,7 @@ public final class VerilatedModel {
                 cmd.add(f.toString());
             }
             cmd.add("vitgen_harness.cpp");
+            cmd.add("vitgen_axi_mem.cpp");
             cmd.add("vitgen_ports.cpp");
             run(cmd, obj, log, "verilator");
 

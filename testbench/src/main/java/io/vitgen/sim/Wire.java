@@ -76,6 +76,21 @@ final class Wire {
         return this;
     }
 
+    /** Raw bytes (AXI memory loads). */
+    Wire bytes(byte[] data, int off, int len) {
+        ensure(len);
+        System.arraycopy(data, off, buf, size, len);
+        size += len;
+        return this;
+    }
+
+    /** A string as u16 length and UTF-8 bytes. */
+    Wire str(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        u16(b.length);
+        return bytes(b, 0, b.length);
+    }
+
     /** The complete frame with its length prefix. */
     byte[] frame() {
         int len = size - 4;
@@ -146,6 +161,20 @@ final class Wire {
                 long w = u32() & 0xFFFFFFFFL;
                 out[i >>> 1] |= w << (32 * (i & 1));
             }
+            return out;
+        }
+
+        In copy() {
+            return new In(b, at);
+        }
+
+        void skip(int n) {
+            at += n;
+        }
+
+        byte[] bytes(int n) {
+            byte[] out = Arrays.copyOfRange(b, at, at + n);
+            at += n;
             return out;
         }
 
