@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "run one bit-exact golden-model operator on integer rows from stdin (--help lists operators)",
             "",
-            "Runs one operator of the bit-exact golden model (shared/spec/INTOPS.md) on rows of",
+            "Runs one operator of the bit-exact golden model (docs/arithmetic.md) on rows of",
             "whitespace-separated integers read from standard input, one row per line, and writes the",
             "integer outputs in the same format, one line per row (log2softmax: two lines per row).",
             "Blank lines are skipped. A token that is not an integer, a value outside the operator's",
@@ -199,42 +199,42 @@ public final class GoldenCommand extends CliCommand {
     }
 
     static final String OPERATOR_HELP = """
-            Operators and parameters (INTOPS names; [default]):
+            Operators and parameters ([default]; "section N" = docs/arithmetic.md section N):
 
-              requant      y = sat_b(RNE(z * m / 2^k))                                   (INTOPS 1)
-                           m=INT k=INT, or ratio=REAL (m, k derived as in INTOPS 1); bits=[8] 1..64
+              requant      y = sat_b(RNE(z * m / 2^k))                                   (section 1)
+                           m=INT k=INT, or ratio=REAL (m, k derived as in section 1); bits=[8] 1..64
                            m and k may be comma lists with one entry per column (per channel).
                            in: any signed 64-bit z.  out: y per element.
-              residual     y = sat_b(RNE(z1 * m1 / 2^k1) + RNE(z2 * m2 / 2^k2))             (INTOPS 1)
+              residual     y = sat_b(RNE(z1 * m1 / 2^k1) + RNE(z2 * m2 / 2^k2))             (section 1)
                            m1=INT k1=INT (or ratio1=REAL), m2=INT k2=INT (or ratio2=REAL);
                            bits=[8]; lists give one entry per channel.
                            in: the N values z1 of branch 1, then the N values z2 of branch 2.
                            out: y per element (N values).
-              shiftexp     e = ShiftExp(d; X, n)                                          (INTOPS 2)
+              shiftexp     e = ShiftExp(d; X, n)                                          (section 2)
                            X=1..16777216 n=[15] 0..40 cap=INT (optional)
                            in: d <= 0 (d in [-2^40, 0]); with cap, d in [-2^40, 2^40] and the
                            output is min(e, cap), e.g. cap=2147483647 for ShiftGELU's e_m.
                            out: e per element.
-              shiftmax     softmax over the row                                          (INTOPS 3)
+              shiftmax     softmax over the row                                          (section 3)
                            X=INT (or S=REAL, X = ceil(1/S)); b=[16] 8|16
                            in: int8 scores.  out: y per element (b=16: 0..32767, b=8: 0..127).
-              log2softmax  log2-quantized softmax                                        (INTOPS 4)
+              log2softmax  log2-quantized softmax                                        (section 4)
                            X=INT (or S=REAL)
                            in: int8 scores.  out: TWO lines per row: first the codes (0..15),
                            then the zero flags (0 or 1); value = 2^-code, or 0 when the flag is 1.
-              shiftgelu    x * sigmoid(1.702 x) over the row (the hidden channels of a token) (INTOPS 5)
+              shiftgelu    x * sigmoid(1.702 x) over the row (the hidden channels of a token) (section 5)
                            X=1..127 (or S=REAL, X = ceil(1/(1.702 S))); output=[out]|sig
                            in: int8 x.  out: out_i = x_i * sig_i (int16), or sig_i (0..127).
-              layernorm    I-LayerNorm over the row (the channels of a token)            (INTOPS 6)
+              layernorm    I-LayerNorm over the row (the channels of a token)            (section 6)
                            bias=B1,B2,...,BC (optional, default all 0; fixes the row length C)
                            in: int16 x.  out: yhat_i + bias_i per element.
-              iexp         I-BERT polynomial exp                                          (INTOPS 7)
+              iexp         I-BERT polynomial exp                                          (section 7)
                            S=REAL (input scale; constants x0, b, c derived from it)
                            in: d in [-2^31, 0].  out: E per element (scale 0.35815147 S^2 / 2^30).
-              igelu        I-BERT polynomial GELU                                         (INTOPS 7)
+              igelu        I-BERT polynomial GELU                                         (section 7)
                            S=REAL (input scale, at most ~0.0052)
                            in: signed 32-bit x.  out: x * (t + one) per element (scale S * S_e / 2).
-              gemm         integer GEMM, acc = bias + a * w                               (INTOPS 8)
+              gemm         integer GEMM, acc = bias + a * w                               (section 8)
                            K=INT N=INT bias=B1,...,BN (optional, int32)
                            abits=[8] wbits=[8] 2..16; m=..,k=.. or ratio=.. (optional, lists of 1 or N
                            entries) and bits=[8]: requantize the accumulators per output channel.

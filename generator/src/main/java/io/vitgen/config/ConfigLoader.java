@@ -18,6 +18,7 @@ public final class ConfigLoader {
     private final List<String> problems = new ArrayList<>();
     private final java.util.Set<String> fromFile = new java.util.HashSet<>();
     private final List<String> notes = new ArrayList<>();
+    private java.util.function.Consumer<String> warnings = System.err::println;
 
     /**
      * Adds the keys of a properties file (UTF-8, a byte-order mark is accepted); later sources
@@ -121,9 +122,38 @@ public final class ConfigLoader {
         if (softmax.log2()) {
             v.remove("softmax.out.bits");
         }
-        return new Config(v.get("design.name"),
+        Config config = new Config(v.get("design.name"),
                 new Config.Target(v.get("target.vendor"), v.get("target.part"), i(v, "target.clock.mhz")),
                 quant, mac, softmax, ln, gelu, model, "on".equals(v.get("synth.yosys")), v);
+        checkFit(config, v.get("target.fit"));
+        return config;
+    }
+
+    /** target.fit: the resource, vendor and clock check of io.vitgen.estimate.FitCheck. */
+    private void checkFit(Config config, String mode) throws ConfigException {
+        if ("off".equals(mode)) {
+            return;
+        }
+        List<String> fit = io.vitgen.estimate.FitCheck.of(config).problems();
+        if (fit.isEmpty()) {
+            return;
+        }
+        if ("error".equals(mode)) {
+            List<String> errors = new ArrayList<>();
+            for (String p : fit) {
+                errors.add("target.fit=error: " + p);
+            }
+            throw new ConfigException(errors);
+        }
+        for (String p : fit) {
+            warnings.accept("vitgen: warning: " + p + " (target.fit=warn; target.fit=error refuses, docs/estimate.md)");
+        }
+    }
+
+    /** Where fit-check warnings go (stderr unless set); the configuration is still valid. */
+    public ConfigLoader warnings(java.util.function.Consumer<String> sink) {
+        this.warnings = java.util.Objects.requireNonNull(sink, "sink");
+        return this;
     }
 
     private ModelShape model(Map<String, String> v, List<String> errors) {
@@ -171,7 +201,7 @@ public final class ConfigLoader {
             errors.add("quant.acc.bits=" + q.accBits() + " is too narrow: quant.act.bits=" + q.actBits()
                     + " x quant.weight.bits=" + q.weightBits() + " summed over K=" + kMax
                     + " (the largest reduction of the " + model.name() + " model) needs at least " + need
-                    + " bits (INTOPS 8)");
+                    + " bits (docs/arithmetic.md section 8)");
         }
         if (!"output-stationary".equals(mac.dataflow())) {
             errors.add("mac.dataflow=" + mac.dataflow() + " is not implemented yet; the MAC array is"
@@ -217,7 +247,7 @@ public final class ConfigLoader {
         }
     }
 
-    /** INTOPS 8: acc_bits >= a_bits + w_bits - 1 + ceil(log2 K_max) + 1. */
+    /** docs/arithmetic.md section 8: acc_bits >= a_bits + w_bits - 1 + ceil(log2 K_max) + 1. */
     public static int requiredAccBits(int aBits, int wBits, int kMax) {
         int log2 = 0;
         while ((1L << log2) < kMax) {

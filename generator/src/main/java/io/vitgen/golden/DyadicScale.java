@@ -3,11 +3,11 @@ package io.vitgen.golden;
 import java.math.BigInteger;
 
 /**
- * Dyadic requantization scale m / 2^k (INTOPS section 1).
+ * Dyadic requantization scale m / 2^k (docs/arithmetic.md section 1).
  *
  * <p>{@code |m| < 2^31} (fits a signed 32-bit port) and {@code k} in [0, 62]. The run-time operator
  * is {@code y = sat_b(RNE(z * m / 2^k))}. The product {@code z * m} fits in 64 bits whenever
- * {@code |z| < 2^32}, which covers every tensor of INTOPS (int32 accumulators, ~int31 LayerNorm
+ * {@code |z| < 2^32}, which covers every tensor of docs/arithmetic.md (int32 accumulators, ~int31 LayerNorm
  * outputs); for larger {@code z} {@link #apply} detects the overflow with {@link
  * Math#multiplyHigh} and computes the same value exactly with {@link BigInteger}.
  *
@@ -15,7 +15,7 @@ import java.math.BigInteger;
  * @param k right shift, 0..62
  */
 public record DyadicScale(long m, int k) {
-    /** Largest accepted shift (INTOPS 1). */
+    /** Largest accepted shift (docs/arithmetic.md section 1). */
     public static final int MAX_K = 62;
 
     public DyadicScale {
@@ -28,7 +28,7 @@ public record DyadicScale(long m, int k) {
     }
 
     /**
-     * Offline derivation from a ratio r = S_in / S_out (INTOPS 1): r = f * 2^E with
+     * Offline derivation from a ratio r = S_in / S_out (docs/arithmetic.md section 1): r = f * 2^E with
      * 0.5 <= |f| < 1, m = RHAZ(f * 2^31), k = 31 - E; if |m| reaches 2^31, m/2 and k-1.
      *
      * @throws IllegalArgumentException for r = 0, NaN, infinite, or k outside [0, 62]
@@ -137,7 +137,7 @@ public record DyadicScale(long m, int k) {
     }
 
     /**
-     * Residual add (INTOPS 1): sat_b(RNE(z1*m1/2^k1) + RNE(z2*m2/2^k2)); each branch rounds on its
+     * Residual add (docs/arithmetic.md section 1): sat_b(RNE(z1*m1/2^k1) + RNE(z2*m2/2^k2)); each branch rounds on its
      * own, the sum saturates once.
      */
     public static long residualAdd(long z1, DyadicScale s1, long z2, DyadicScale s2, int bits) {

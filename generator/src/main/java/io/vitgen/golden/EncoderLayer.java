@@ -3,7 +3,7 @@ package io.vitgen.golden;
 import java.util.Random;
 
 /**
- * One integer-only ViT encoder layer in the I-ViT placement of INTOPS section 9, composed only from
+ * One integer-only ViT encoder layer in the I-ViT placement of docs/arithmetic.md section 9, composed only from
  * the operators of this package, with its float twin.
  *
  * <pre>
@@ -27,7 +27,7 @@ import java.util.Random;
  */
 public final class EncoderLayer {
 
-    /** Softmax variant: Shiftmax (INTOPS 3, b = 8 or 16) or log2 codes with attention x V by shifts (INTOPS 4). */
+    /** Softmax variant: Shiftmax (docs/arithmetic.md section 3, b = 8 or 16) or log2 codes with attention x V by shifts (docs/arithmetic.md section 4). */
     public enum SoftmaxMode { SHIFTMAX, LOG2 }
 
     /** GELU variant: ShiftGELU (arithmetic section 5) or I-BERT's polynomial i-GELU (section 7). */

@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * Integer GEMM with bias and per-channel requantization (INTOPS section 8).
+ * Integer GEMM with bias and per-channel requantization (docs/arithmetic.md section 8).
  *
  * <p>acc[i][j] = bias[j] + sum_k a[i][k] * w[k][j], exact. With int8 operands and int32 bias,
  * |acc| &lt; 2^31 + K * 2^14 fits a long for every K below 2^40; the RTL width follows {@link
@@ -82,7 +82,7 @@ public final class IntGemm {
         return out;
     }
 
-    /** acc_bits = a_bits + w_bits - 1 + ceil(log2 K_max) + 1 (INTOPS 8). */
+    /** acc_bits = a_bits + w_bits - 1 + ceil(log2 K_max) + 1 (docs/arithmetic.md section 8). */
     public static int requiredAccBits(int aBits, int wBits, int kMax) {
         if (aBits < 2 || wBits < 2 || kMax < 1) {
             throw new IllegalArgumentException("requiredAccBits needs aBits, wBits >= 2 and kMax >= 1, got "

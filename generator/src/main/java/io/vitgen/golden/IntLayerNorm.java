@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * I-LayerNorm over the channels of one token (INTOPS section 6).
+ * I-LayerNorm over the channels of one token (docs/arithmetic.md section 6).
  *
  * <pre>
  * mu = RNE(sum x / C); y_i = x_i - mu; V = sum y_i^2

@@ -1,11 +1,11 @@
 package io.vitgen.golden;
 
-/** Small integer helpers shared by the operators (INTOPS section 0). */
+/** Small integer helpers shared by the operators (docs/arithmetic.md section 0). */
 public final class IntOps {
     private IntOps() {
     }
 
-    /** Largest value of a signed 32-bit register, the numerator of every reciprocal in INTOPS. */
+    /** Largest value of a signed 32-bit register, the numerator of every reciprocal in docs/arithmetic.md. */
     public static final long INT31_MAX = (1L << 31) - 1;
 
     /** sat_b(y) = clamp(y, -2^(b-1), 2^(b-1) - 1); {@code bits} in [1, 64]. */

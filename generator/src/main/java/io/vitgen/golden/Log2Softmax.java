@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * Log2-quantized softmax output and attention x V by shifts (INTOPS section 4).
+ * Log2-quantized softmax output and attention x V by shifts (docs/arithmetic.md section 4).
  *
  * <pre>
  * e_i, s as in Shiftmax (s clamped at 2^31 - 1)

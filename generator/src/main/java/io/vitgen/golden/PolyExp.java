@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * I-BERT polynomial exponential i-exp (INTOPS section 7).
+ * I-BERT polynomial exponential i-exp (docs/arithmetic.md section 7).
  *
  * <pre>
  * d = max(d, 30*x0); q = floor(d / x0); r = d - x0*q

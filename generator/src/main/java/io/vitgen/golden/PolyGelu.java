@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * I-BERT polynomial GELU i-GELU (INTOPS section 7): multiplies only, no division.
+ * I-BERT polynomial GELU i-GELU (docs/arithmetic.md section 7): multiplies only, no division.
  *
  * <pre>
  * S' = S / 1.4142; b = floor(-1.769 / S'); c = floor(-1 / 0.2888 / S'^2)

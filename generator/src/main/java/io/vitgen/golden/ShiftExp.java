@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * ShiftExp(d; X, n): base-2 exponential from shifts and adds only (INTOPS section 2).
+ * ShiftExp(d; X, n): base-2 exponential from shifts and adds only (docs/arithmetic.md section 2).
  *
  * <pre>
  * p = d + (d &gt;&gt; 1) - (d &gt;&gt; 4)       d * 1.4375 ~ d * log2(e)
@@ -12,7 +12,7 @@ package io.vitgen.golden;
  *
  * <p>For d &lt;= 0: q in [0, n] and, for q &lt; n, X*2^(n-q-1) &lt; e &lt;= X*2^(n-q); at the clamp
  * (q = n) e = floor((2X + r) / 2) in [ceil(X/2), X]. So 1 &lt;= e &lt;= X*2^n overall, and e is
- * monotone non-decreasing in d. (INTOPS states X*2^(n-1) &lt; e, which holds only for q = 0,
+ * monotone non-decreasing in d. (an earlier statement gave X*2^(n-1) &lt; e, which holds only for q = 0,
  * i.e. p &gt; -X; its own example, d = -10, gives 57344 = 7 * 2^13.)
  *
  * <p>For d &gt; 0 (only ShiftGELU's e_m for a negative row maximum) q &lt; 0 and the exact value is
@@ -64,7 +64,7 @@ public final class ShiftExp {
         return d + (d >> 1) - (d >> 4);
     }
 
-    /** X = ceil(1 / S) for an input scale S &gt; 0 (INTOPS 2/3). */
+    /** X = ceil(1 / S) for an input scale S &gt; 0 (docs/arithmetic.md sections 2 and 3). */
     public static long xFromScale(double s) {
         if (!(s > 0.0) || Double.isInfinite(s)) {
             throw new IllegalArgumentException("input scale S must be finite and positive, got " + s);

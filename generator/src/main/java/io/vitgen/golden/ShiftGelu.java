@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * ShiftGELU: GELU(x) ~ x * sigmoid(1.702 x) over one row of hidden channels (INTOPS section 5).
+ * ShiftGELU: GELU(x) ~ x * sigmoid(1.702 x) over one row of hidden channels (docs/arithmetic.md section 5).
  *
  * <pre>
  * m = max(x); e_i = ShiftExp(x_i - m; X, 23); e_m = min(ShiftExp(-m; X, 23), 2^31 - 1)

@@ -1,7 +1,7 @@
 package io.vitgen.golden;
 
 /**
- * Shiftmax: integer softmax over one row (INTOPS section 3).
+ * Shiftmax: integer softmax over one row (docs/arithmetic.md section 3).
  *
  * <pre>
  * d_i = x_i - max(x); e_i = ShiftExp(d_i; X, 15); s = min(sum e_i, 2^31 - 1)

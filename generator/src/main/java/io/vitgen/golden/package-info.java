@@ -1,5 +1,5 @@
 /**
- * Bit-exact integer golden model of the ViT operators of {@code shared/spec/INTOPS.md}.
+ * Bit-exact integer golden model of the ViT operators of {@code docs/arithmetic.md}.
  *
  * <p>Every generated RTL block is compared bit for bit with the static methods of this package; it
  * is the single reference. All arithmetic is on {@code long} (mathematical integers within the

@@ -3,7 +3,7 @@ package io.vitgen.hw;
 /**
  * The shared unsigned divider cell {@code vitgen_divider} (restoring division, pipelined or
  * iterative). Its widths and mode are Verilog parameters set per instance; the defaults printed
- * into the file are the 31-bit reciprocal divisions of INTOPS 3, 5 and 6.
+ * into the file are the 31-bit reciprocal divisions of docs/arithmetic.md sections 3, 5 and 6.
  *
  * <p>{@code QUOTIENT_W} (default {@code DIVIDEND_W}) shortens the division for a caller that
  * guarantees quotient &lt; 2^QUOTIENT_W, i.e. (dividend &gt;&gt; QUOTIENT_W) &lt; divisor: the

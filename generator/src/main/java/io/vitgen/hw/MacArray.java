@@ -7,13 +7,13 @@ import io.vitgen.config.Config;
 import io.vitgen.golden.IntGemm;
 
 /**
- * Builders of the integer GEMM engine (INTOPS 8, then INTOPS 1 per output channel): an
+ * Builders of the integer GEMM engine (docs/arithmetic.md section 8, then docs/arithmetic.md section 1 per output channel): an
  * output-stationary systolic array of signed multiply-accumulate cells fed and drained by
  * AXI4-Stream, computing any M x K x N GEMM tile by tile. See docs/mac.md for the stream order.
  *
- * <p>Modules: {@code vitgen_mac_pe} (one cell) and {@code vitgen_mac_array} (the grid) are generic
- * cells whose sizes are Verilog parameters; {@code vitgen_mac_gemm} is the configured block (its
- * parameter defaults come from the configuration): input join, tile control, drain, bias and a
+ * <p>Modules: {@code vitgen_mac_pe} (one cell) and {@code vitgen_mac_array} (the grid) take their
+ * sizes as Verilog parameters set by {@code vitgen_mac_gemm}, the configured block; all three
+ * files carry the configured values as their parameter defaults: input join, tile control, drain, bias and a
  * {@code vitgen_requant} of COLS lanes.
  */
 public final class MacArray {
@@ -23,7 +23,7 @@ public final class MacArray {
     public static final int MAX_DIM = 64;
     /** Bits of one lane of the channel-parameter stream: {k[5:0], m[31:0], bias[31:0]}. */
     public static final int CHAN_BITS = 70;
-    /** Bias bits (signed), INTOPS 8. */
+    /** Bias bits (signed), docs/arithmetic.md section 8. */
     public static final int BIAS_BITS = 32;
     /** Widest output after requantization. */
     public static final int MAX_OUT_W = 32;
@@ -203,10 +203,10 @@ public final class MacArray {
                         s.kLimit(), s.reqLanes()))
                 .child(Requant.unit())
                 .child(Cells.fifo())
-                .child(array(s.packInt8x2()))
+                .child(array(s))
                 .summary("Output-stationary " + s.rows() + "x" + s.cols() + " systolic GEMM, int" + s.aW() + " x int"
                         + s.wW() + ", " + s.accW() + "-bit accumulators, bias + per-channel requant to int"
-                        + s.outW() + " (INTOPS 8, 1)")
+                        + s.outW() + " (docs/arithmetic.md sections 8, 1)")
                 .fact("dataflow", "output-stationary, shadow-buffered drain")
                 .fact("DSP packing", (s.packInt8x2() ? "int8x2: two int8 MACs per DSP48E2 (" + s.rows() * s.cols() / 2
                         + " multipliers)" : "none: one multiplier per MAC")
@@ -215,12 +215,12 @@ public final class MacArray {
                 .fact("K limit", "K_MAX = " + s.kLimit() + (s.kLimit() == K_LIMIT_CAP ? " (capped at 2^31 - 1)"
                         : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
                         + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
-                .fact("requantizer", s.reqLanes() + " lanes (" + s.requantDsps() + " DSP48E2), "
+                .fact("requantizer", Words.count(s.reqLanes(), "lane") + " (" + s.requantDsps() + " DSP48E2), "
                         + (s.reqBeats() == 1 ? "one output row per cycle"
                                 : "one output row per " + s.reqBeats() + " cycles behind a " + s.rows()
                                         + "-row FIFO: a full tile needs " + s.rows() * s.reqBeats()
                                         + " cycles to requantize"))
-                .fact("throughput", s.rows() * s.cols() + " MACs per cycle; tiles back to back when K >= "
+                .fact("throughput", Words.count((long) s.rows() * s.cols(), "MAC") + " per cycle; tiles back to back when K >= "
                         + s.backToBackK() + (s.reqBeats() == 1 ? " (2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1)"
                                 : " (max(2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1, R x ceil(C / requant lanes)))"))
                 .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")
@@ -229,32 +229,33 @@ public final class MacArray {
     }
 
     /**
-     * The grid {@code vitgen_mac_array} (sizes set per instance) built from {@code vitgen_mac_pe}
-     * cells, or from {@code vitgen_mac_pe_int8x2} pairs when {@code packInt8x2} (fixed in the text).
+     * The grid {@code vitgen_mac_array} built from {@code vitgen_mac_pe} cells, or from
+     * {@code vitgen_mac_pe_int8x2} pairs when the shape packs (fixed in the text). Its parameter
+     * defaults, and its cells', are the shape's, so each file alone is the configured block.
      */
-    public static ModuleSpec array(boolean packInt8x2) {
+    public static ModuleSpec array(Shape s) {
         return ModuleSpec.builder("vitgen_mac_array")
                 .template("mac_array.v.vm")
-                .vars(new ArrayVars(4, 4, 8, 8, 32, packInt8x2 ? 1 : 0))
-                .child(packInt8x2 ? peInt8x2() : pe())
+                .vars(new ArrayVars(s.rows(), s.cols(), s.aW(), s.wW(), s.accW(), s.packInt8x2() ? 1 : 0))
+                .child(s.packInt8x2() ? peInt8x2(s.accW()) : pe(s.aW(), s.wW(), s.accW()))
                 .summary("ROWS x COLS output-stationary systolic array with shadow-register drain")
                 .build();
     }
 
-    /** The generic processing element {@code vitgen_mac_pe}. */
-    public static ModuleSpec pe() {
+    /** The processing element {@code vitgen_mac_pe} with the given operand and accumulator bits as defaults. */
+    public static ModuleSpec pe(int aW, int wW, int accW) {
         return ModuleSpec.builder("vitgen_mac_pe")
                 .template("mac_pe.v.vm")
-                .vars(new PeVars(8, 8, 32))
+                .vars(new PeVars(aW, wW, accW))
                 .summary("Signed MAC cell with shadow register (output-stationary)")
                 .build();
     }
 
     /** The packed pair of cells {@code vitgen_mac_pe_int8x2} (two int8 MACs, one multiplier). */
-    public static ModuleSpec peInt8x2() {
+    public static ModuleSpec peInt8x2(int accW) {
         return ModuleSpec.builder("vitgen_mac_pe_int8x2")
                 .template("mac_pe_int8x2.v.vm")
-                .vars(new PairVars(32))
+                .vars(new PairVars(accW))
                 .summary("Two int8 MAC cells sharing one multiplier (WP486 packing, exact correction)")
                 .build();
     }

@@ -3,7 +3,7 @@ package io.vitgen.hw;
 import java.util.Map;
 
 /**
- * Builders of the dyadic requantization unit (INTOPS 1), a generic cell reused after the MAC array,
+ * Builders of the dyadic requantization unit (docs/arithmetic.md section 1), a generic cell reused after the MAC array,
  * LayerNorm and GELU.
  *
  * <p>{@code vitgen_requant}: {@code y = sat_OUT_W(RNE(z * m / 2^k))} on LANES lanes per beat.
@@ -48,7 +48,7 @@ public final class Requant {
         return ModuleSpec.builder("vitgen_requant_scale")
                 .template("requant_scale.v.vm")
                 .vars(new ScaleVars(32))
-                .summary("Dyadic scaling branch RNE(z*m/2^k) with round half to even (INTOPS 1), clock-enabled")
+                .summary("Dyadic scaling branch RNE(z*m/2^k) with round half to even (docs/arithmetic.md section 1), clock-enabled")
                 .fact("latency", "3 enabled cycles")
                 .build();
     }
@@ -60,7 +60,7 @@ public final class Requant {
                 .vars(new RequantVars("vitgen_requant", false, 1, 32, 16, 8))
                 .child(Cells.skidBuffer())
                 .child(scaleCell())
-                .summary("Dyadic requantization y = sat(RNE(z*m/2^k)), per-lane m/k in tuser (INTOPS 1), 1 beat/cycle")
+                .summary("Dyadic requantization y = sat(RNE(z*m/2^k)), per-lane m/k in tuser (docs/arithmetic.md section 1), 1 beat/cycle")
                 .fact("latency", LATENCY + " cycles")
                 .fact("throughput", "1 beat per cycle")
                 .build();
@@ -73,7 +73,7 @@ public final class Requant {
                 .vars(new RequantVars("vitgen_requant_residual", true, 1, 32, 16, 8))
                 .child(Cells.skidBuffer())
                 .child(scaleCell())
-                .summary("Residual add sat(RNE(z1*m1/2^k1) + RNE(z2*m2/2^k2)), per-lane m/k in tuser (INTOPS 1)")
+                .summary("Residual add sat(RNE(z1*m1/2^k1) + RNE(z2*m2/2^k2)), per-lane m/k in tuser (docs/arithmetic.md section 1)")
                 .fact("latency", LATENCY_RESIDUAL + " cycles")
                 .fact("throughput", "1 beat per cycle")
                 .build();

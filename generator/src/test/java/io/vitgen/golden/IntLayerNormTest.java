@@ -51,7 +51,7 @@ class IntLayerNormTest {
 
     @Test
     void layerNormKnownAnswers() {
-        // Independent Python restatement of INTOPS 6 (kept out of the repository).
+        // Independent Python restatement of docs/arithmetic.md section 6 (kept out of the repository).
         IntLayerNorm.Trace t = IntLayerNorm.trace(new long[] {100, -200, 300, 5}, new long[] {0, 1, -1, 1000});
         assertEquals(51, t.mu()); // 205 / 4 = 51.25
         assertEquals(129519, t.v());

@@ -10,7 +10,7 @@ class Log2SoftmaxTest {
 
     @Test
     void knownAnswerOnIntopsRow() {
-        // Worked by hand from e and s = 691172 of INTOPS 3: v = RNE(s / e) =
+        // Worked by hand from e and s = 691172 of docs/arithmetic.md section 3: v = RNE(s / e) =
         // 337, 584, 697, 1490, 491, 1, 34559, 23 -> codes 8, 9, 9, 10, 9, 0, 15, 4.
         Log2Softmax.Result r = Log2Softmax.apply(ShiftmaxTest.ROW, 20);
         assertArrayEquals(new long[] {337, 584, 697, 1490, 491, 1, 34559, 23}, r.v());

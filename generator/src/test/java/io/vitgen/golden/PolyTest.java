@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** i-exp and i-GELU known answers; values from an independent Python restatement of INTOPS 7. */
+/** i-exp and i-GELU known answers; values from an independent Python restatement of docs/arithmetic.md section 7. */
 class PolyTest {
 
     @Test

@@ -159,7 +159,7 @@ class PropertiesTest {
     /**
      * ShiftGELU: sig = floor(e g / 2^24) with g = floor(A / t) in (A/t - 1, A/t], so for t &lt; A
      * 128 e/t - e/2^24 - 1 - 2^-24 &lt; sig &lt;= 128 e / t, and sig &lt;= 127 always (e g &lt; 2^31).
-     * The coarse term e / 2^24 &lt;= X / 2 is the precision limit of INTOPS 5 (g has only
+     * The coarse term e / 2^24 &lt;= X / 2 is the precision limit of docs/arithmetic.md section 5 (g has only
      * log2(256 / X) bits when t is near X 2^23). Also out = x sig exactly.
      */
     @Test

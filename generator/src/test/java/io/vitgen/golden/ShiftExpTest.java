@@ -40,7 +40,7 @@ class ShiftExpTest {
      * Exhaustive over d in [-255, 0] and X in 1..127 for n = 15 and n = 23. Bounds (proved in the
      * class comment): with p the clamped step-1 value and q = floor(-p / X), for q &lt; n
      * X*2^(n-q-1) &lt; e &lt;= X*2^(n-q), at q = n ceil(X/2) &lt;= e &lt;= X; so 1 &lt;= e &lt;= X*2^n.
-     * INTOPS's "X*2^(n-1) &lt; e" holds exactly when q = 0 (p &gt; -X). Monotone non-decreasing in d.
+     * The earlier bound "X*2^(n-1) &lt; e" (docs/arithmetic.md section 2, findings) holds exactly when q = 0 (p &gt; -X). Monotone non-decreasing in d.
      */
     @Test
     void exhaustiveBoundsAndMonotonicity() {
@@ -59,7 +59,7 @@ class ShiftExpTest {
                         assertTrue(e >= (x + 1) / 2 && e <= x, at);
                     }
                     if (p > -x) {
-                        assertTrue(e > (x << (n - 1)), at); // the INTOPS bound, where it applies
+                        assertTrue(e > (x << (n - 1)), at); // the earlier bound, where it applies
                     }
                     assertTrue(e >= prev, "not monotone at " + at + " prev=" + prev);
                     prev = e;

@@ -20,7 +20,7 @@ class ShiftGeluTest {
 
     @Test
     void knownAnswers() {
-        // Values from an independent Python restatement of INTOPS 5 (kept out of the repository);
+        // Values from an independent Python restatement of docs/arithmetic.md section 5 (kept out of the repository);
         // the first row's e_m was checked by hand: m = 127, X = 10.
         ShiftGelu.Trace t = ShiftGelu.trace(new long[] {0, 10, -10, 127, -128, 50}, 10);
         assertEquals(272, t.em());

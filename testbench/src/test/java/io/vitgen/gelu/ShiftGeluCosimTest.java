@@ -158,7 +158,7 @@ class ShiftGeluCosimTest {
     }
 
     /**
-     * The workload must reach the corners of INTOPS 5 (checked on the golden model's trace, so a
+     * The workload must reach the corners of docs/arithmetic.md section 5 (checked on the golden model's trace, so a
      * change of the generator cannot silently drop them): every X, e_m saturated at 2^31 - 1,
      * e_m from a positive d below the saturation, the most negative maximum, rows of one element.
      */

@@ -25,7 +25,7 @@ import io.vitgen.sim.StreamSource;
  */
 class LayerNormCosimTest {
 
-    /** V values with known Newton answers (INTOPS 6) and others around 64^2 and 2^32. */
+    /** V values with known Newton answers (docs/arithmetic.md section 6) and others around 64^2 and 2^32. */
     static final long[] ENGINEERED_V = {
         0, 1, 2, 63, 64 * 64, 1000, 20000, 34968, 142882, (1L << 32) - 1, (1L << 32) - 2, 5_000_000_001L,
     };

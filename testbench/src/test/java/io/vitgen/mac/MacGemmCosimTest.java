@@ -43,7 +43,7 @@ class MacGemmCosimTest {
     void smallArrayRandomShapesStallsAndExtremes() {
         long seed = System.nanoTime();
         System.out.println("MacGemmCosimTest.smallArrayRandomShapesStallsAndExtremes seed " + seed);
-        // 22-bit accumulators are exactly wide enough for K = 64 (INTOPS 8).
+        // 22-bit accumulators are exactly wide enough for K = 64 (docs/arithmetic.md section 8).
         MacArray.Shape shape = new MacArray.Shape(2, 3, 8, 8, IntGemm.requiredAccBits(8, 8, 64), 8);
         Random rnd = new Random(seed);
         List<GemmJob> jobs = new ArrayList<>();

@@ -50,6 +50,8 @@ class RequantCosimTest {
         long seed = System.nanoTime();
         System.out.println("RequantCosimTest.residualUnitIsBitExact seed " + seed);
         runResidual(seed, 2, 32, 16, 16, 4000);
+        // the widest output the residual unit allows, max(IN_W, RES_W) + 32: never saturates
+        runResidual(seed + 1, 1, 8, 6, 8 + 32, 1500);
     }
 
     private static void runPlain(long seed, int lanes, int inW, int outW, int elements) {

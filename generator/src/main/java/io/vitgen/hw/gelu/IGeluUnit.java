@@ -4,9 +4,10 @@ import io.vitgen.golden.PolyGelu;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.Words;
 
 /**
- * Builder of {@code vitgen_igelu}: I-BERT's polynomial i-GELU (INTOPS 7) on int8 inputs, a pure
+ * Builder of {@code vitgen_igelu}: I-BERT's polynomial i-GELU (docs/arithmetic.md section 7) on int8 inputs, a pure
  * per-element pipeline (multiplies only), with the raw product or int8 after dyadic
  * requantization at the output. The constants b, c, one are run-time inputs; {@link #constants}
  * checks that a golden {@link PolyGelu.Constants} fits the ports.
@@ -67,11 +68,11 @@ public final class IGeluUnit {
         if (requantInt8) {
             b.child(Requant.unit());
         }
-        return b.summary("i-GELU polynomial GELU, multiplies only (INTOPS 7), "
+        return b.summary("i-GELU polynomial GELU, multiplies only (docs/arithmetic.md section 7), "
                         + (requantInt8 ? "int8 after requantization" : RAW_BITS + "-bit raw output"))
                 .fact("lanes", lanes)
                 .fact("latency", latency(requantInt8) + " cycles")
-                .fact("throughput", lanes + " elements per cycle")
+                .fact("throughput", Words.count(lanes, "element") + " per cycle")
                 .synthesize(true)
                 .build();
     }

@@ -4,9 +4,10 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.Words;
 
 /**
- * Builder of {@code vitgen_shiftgelu}: ShiftGELU over rows of hidden channels (INTOPS 5), int16
+ * Builder of {@code vitgen_shiftgelu}: ShiftGELU over rows of hidden channels (docs/arithmetic.md section 5), int16
  * output or int8 after dyadic requantization. See docs/gelu.md for the organisation: a two-bank
  * row buffer (the row maximum is known only at tlast), LANES free-running element lanes with one
  * pipelined divider each, and credit-based back-pressure into an output FIFO.
@@ -71,13 +72,13 @@ public final class ShiftGeluUnit {
             b.child(Requant.unit());
         }
         int levels = levels(lanes);
-        return b.summary("ShiftGELU x*sigmoid(1.702x) with row maximum and one division per element (INTOPS 5), "
+        return b.summary("ShiftGELU x*sigmoid(1.702x) with row maximum and one division per element (docs/arithmetic.md section 5), "
                         + (requantInt8 ? "int8 after requantization" : "int16 output"))
                 .fact("lanes", lanes)
-                .fact("max row", maxRow + " elements (" + beats(maxRow, lanes) + " beats per bank, 2 banks)")
+                .fact("max row", Words.count(maxRow, "element") + " (" + Words.count(beats(maxRow, lanes), "beat") + " per bank, 2 banks)")
                 .fact("latency", "row of B beats: B - 1 + " + (levels + issue + ROW_START_CYCLES)
                         + " cycles first beat in to first beat out; " + issue + " cycles issue to output")
-                .fact("throughput", lanes + " elements per cycle for back-to-back rows of more than "
+                .fact("throughput", Words.count(lanes, "element") + " per cycle for back-to-back rows of more than "
                         + (levels + 2) + " beats")
                 .fact("dividers", lanes + " x vitgen_divider 31/31 PIPELINED=1 (" + Divider.latency(DIVIDE_W)
                         + " cycles latency each)")

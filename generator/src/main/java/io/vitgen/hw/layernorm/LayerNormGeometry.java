@@ -9,7 +9,7 @@ import io.vitgen.hw.softmax.ReduceTree;
  * Every size of one I-LayerNorm unit, derived once from the generation-time choices (lanes,
  * maximum channels, output kind). The templates print these numbers; nothing is derived twice.
  *
- * <p>Bounds behind the widths (INTOPS 6, x int16, C channels, CAP = {@link #channelCap()}):
+ * <p>Bounds behind the widths (docs/arithmetic.md section 6, x int16, C channels, CAP = {@link #channelCap()}):
  * <ul>
  * <li>sum of (x_i + 2^15) &le; CAP (2^16 - 1); sum of x_i^2 &le; CAP 2^30.</li>
  * <li>V = sum (x_i - xbar)^2 + C (xbar - mu)^2 &le; CAP 2^30 + CAP / 4 with |xbar - mu| &le; 1/2.</li>

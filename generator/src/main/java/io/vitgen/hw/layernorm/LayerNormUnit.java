@@ -5,10 +5,11 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.Words;
 import io.vitgen.hw.softmax.ReduceTree;
 
 /**
- * Builder of the streaming I-LayerNorm unit {@code vitgen_layernorm} (INTOPS 6) and its row
+ * Builder of the streaming I-LayerNorm unit {@code vitgen_layernorm} (docs/arithmetic.md section 6) and its row
  * statistics engine {@code vitgen_layernorm_stats}. See docs/layernorm.md.
  *
  * <p>Data path: int16 rows in on {@code s_axis} (LANES channels per beat) are written into a row
@@ -75,7 +76,7 @@ public final class LayerNormUnit {
         if (int8) {
             b.child(Requant.unit());
         }
-        return b.summary("I-LayerNorm (INTOPS 6): int16 rows of up to " + g.channelCap() + " channels, "
+        return b.summary("I-LayerNorm (docs/arithmetic.md section 6): int16 rows of up to " + Words.count(g.channelCap(), "channel") + ", "
                         + lanes + " per beat, per-channel bias"
                         + (int8 ? " and dyadic requantization to int8" : ", raw " + RAW_BITS + "-bit output"))
                 .fact("lanes", lanes)
@@ -83,12 +84,12 @@ public final class LayerNormUnit {
                         ? " (rows up to " + g.channelCap() + " accepted)" : ""))
                 .fact("output", int8 ? "int8 (per-channel m/k)" : "raw out_i, " + RAW_BITS + "-bit signed")
                 .fact("latency", g.latency() + " cycles from a row's last input beat to its first output beat")
-                .fact("throughput", lanes + " channels/cycle for back-to-back rows of C >= " + g.fullRateChannels()
+                .fact("throughput", Words.count(lanes, "channel") + "/cycle for back-to-back rows of C >= " + g.fullRateChannels()
                         + "; one row per " + LayerNormGeometry.PASSES + " cycles at most")
                 .fact("row buffer", g.bufBeats() + " beats x " + g.bufEntryW() + " bits")
                 .fact("divider", "pipelined " + g.vW() + "/" + g.denW() + " bits, " + g.quotW() + " quotient bits ("
-                        + g.divLatency() + " cycles), " + g.slots()
-                        + " rows interleaved, " + LayerNormGeometry.PASSES + " passes of " + g.passPeriod()
+                        + g.divLatency() + " cycles), " + Words.count(g.slots(), "row")
+                        + " interleaved, " + LayerNormGeometry.PASSES + " passes of " + g.passPeriod()
                         + " cycles per row")
                 .synthesize(true)
                 .build();
@@ -100,7 +101,7 @@ public final class LayerNormUnit {
                 .template("layernorm_stats.v.vm")
                 .vars(new StatsVars(g.countW(), g.sumW(), g.sqW(), g.beatW(), g.vW(), g.denW(), g.quotW(), g.slotW()))
                 .child(Divider.spec())
-                .summary("I-LayerNorm row statistics: mu, V, literal 10-step Newton std, g (INTOPS 6 steps 1-5)")
+                .summary("I-LayerNorm row statistics: mu, V, literal 10-step Newton std, g (docs/arithmetic.md section 6 steps 1-5)")
                 .fact("latency", (LayerNormGeometry.PASSES - 1) * g.passPeriod() + g.divLatency() + 1
                         + " cycles from admission to result")
                 .build();

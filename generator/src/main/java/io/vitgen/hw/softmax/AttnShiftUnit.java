@@ -6,10 +6,11 @@ import java.util.Map;
 import io.vitgen.config.Config;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.Words;
 
 /**
  * Builder of {@code vitgen_attn_shift}: attention x V from the softmax unit's log2 codes by
- * shifts and adds (INTOPS 4), acc_j = sum_i (V_ij &lt;&lt; (15 - code_i)) over the keys whose zero
+ * shifts and adds (docs/arithmetic.md section 4), acc_j = sum_i (V_ij &lt;&lt; (15 - code_i)) over the keys whose zero
  * flag is clear. It consumes the softmax output stream unchanged plus a key-major V stream; see
  * docs/softmax.md for the stream format.
  */
@@ -92,12 +93,15 @@ public final class AttnShiftUnit {
                 .template("attn_shift.v.vm")
                 .vars(new Vars(p.codeLanes(), p.vLanes(), p.headDim(), p.accW()))
                 .child(Cells.skidBuffer())
-                .summary("Attention x V by shifts from log2 softmax codes, acc_j = sum V_ij << (15 - code_i) (INTOPS 4)")
+                .summary("Attention x V by shifts from log2 softmax codes, acc_j = sum V_ij << (15 - code_i) (docs/arithmetic.md section 4)")
                 .fact("head dim", p.headDim())
-                .fact("V lanes", p.vLanes() + " shift-adds per cycle, " + p.groups() + " beats per key")
+                .fact("V lanes", Words.count(p.vLanes(), "shift-add") + " per cycle, " + Words.count(p.groups(), "beat") + " per key")
                 .fact("accumulator", p.accW() + " bits")
-                .fact("latency", "2 cycles from the last V beat of a row to its first output beat")
-                .fact("throughput", "1 V beat per cycle: N * " + p.groups() + " cycles per row of N keys")
+                .fact("latency", "output beat g of a row leaves 2 cycles after the V beat of group g of the row's last key:"
+                        + " the first output beat 2 cycles after the last key's first V beat"
+                        + (p.groups() >= 3 ? " (before the row's last V beat)" : "")
+                        + ", the last output beat 2 cycles after the row's last V beat")
+                .fact("throughput", "1 V beat per cycle: " + (p.groups() == 1 ? "N" : "N * " + p.groups()) + " cycles per row of N keys")
                 .synthesize(true)
                 .build();
     }

@@ -3,7 +3,7 @@ package io.vitgen.hw.softmax;
 import io.vitgen.hw.ModuleSpec;
 
 /**
- * The cell {@code vitgen_softmax_log2code}: the 4-bit log2 code and zero flag of INTOPS 4 from
+ * The cell {@code vitgen_softmax_log2code}: the 4-bit log2 code and zero flag of docs/arithmetic.md section 4 from
  * s and e_i by 16 threshold comparisons per lane instead of a division (proof in
  * docs/softmax.md; exhaustive check in the generator tests).
  */
@@ -21,11 +21,17 @@ public final class Log2CodeCell {
     private Log2CodeCell() {
     }
 
+    /** The cell with LANES = 1 (set per instance). */
     public static ModuleSpec spec() {
+        return spec(1);
+    }
+
+    /** The cell with LANES = {@code lanes} and SIDE_W = lanes + 1 as its defaults, as the softmax unit uses it. */
+    public static ModuleSpec spec(int lanes) {
         return ModuleSpec.builder("vitgen_softmax_log2code")
                 .template("softmax_log2code.v.vm")
-                .vars(new Vars(1, 1))
-                .summary("Log2 softmax code {zero, code} of RNE(s/e) by 16 comparisons, no divider (INTOPS 4)")
+                .vars(new Vars(lanes, lanes + 1))
+                .summary("Log2 softmax code {zero, code} of RNE(s/e) by 16 comparisons, no divider (docs/arithmetic.md section 4)")
                 .fact("latency", LATENCY + " enabled cycles")
                 .fact("throughput", "1 beat per cycle")
                 .build();

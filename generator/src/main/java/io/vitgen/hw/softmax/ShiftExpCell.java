@@ -3,7 +3,7 @@ package io.vitgen.hw.softmax;
 import io.vitgen.hw.ModuleSpec;
 
 /**
- * The cell {@code vitgen_softmax_exp}: ShiftExp(d; X, 15) of INTOPS 2 for d in [-255, 0] and X in
+ * The cell {@code vitgen_softmax_exp}: ShiftExp(d; X, 15) of docs/arithmetic.md section 2 for d in [-255, 0] and X in
  * [1, 127] on LANES lanes, from shifts, adds and compares only (the quotient by the run-time X
  * is four restoring steps). Used twice by the softmax unit (sum pass and output pass).
  */
@@ -21,11 +21,17 @@ public final class ShiftExpCell {
     private ShiftExpCell() {
     }
 
+    /** The cell with LANES = 1 (set per instance). */
     public static ModuleSpec spec() {
+        return spec(1);
+    }
+
+    /** The cell with LANES = {@code lanes} as its default (SIDE_W differs per instance and is set there). */
+    public static ModuleSpec spec(int lanes) {
         return ModuleSpec.builder("vitgen_softmax_exp")
                 .template("softmax_exp.v.vm")
-                .vars(new Vars(1, 1))
-                .summary("ShiftExp(d; X, 15) for d in [-255, 0], run-time X in [1, 127], shifts and adds only (INTOPS 2)")
+                .vars(new Vars(lanes, 1))
+                .summary("ShiftExp(d; X, 15) for d in [-255, 0], run-time X in [1, 127], shifts and adds only (docs/arithmetic.md section 2)")
                 .fact("latency", LATENCY + " enabled cycles")
                 .fact("throughput", "1 beat per cycle")
                 .synthesize(true)

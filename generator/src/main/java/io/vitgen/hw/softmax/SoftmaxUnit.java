@@ -9,9 +9,10 @@ import io.vitgen.config.Config;
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.Divider;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.Words;
 
 /**
- * Builder of the streaming softmax unit {@code vitgen_softmax} (INTOPS 3, and 4 for the log2
+ * Builder of the streaming softmax unit {@code vitgen_softmax} (docs/arithmetic.md section 3, and 4 for the log2
  * output): int8 score rows in, LANES per beat; linear b-bit probabilities or 4-bit log2 codes
  * with a zero flag out, at LANES elements per cycle for back-to-back rows. X is the run-time
  * input {@code cfg_x}. See docs/softmax.md for the three passes, the buffers and the timing.
@@ -41,7 +42,7 @@ public final class SoftmaxUnit {
      *
      * @param lanes         scores per beat
      * @param maxRow        longest row in elements
-     * @param log2          true: log2 code + zero flag (INTOPS 4); false: linear probabilities
+     * @param log2          true: log2 code + zero flag (docs/arithmetic.md section 4); false: linear probabilities
      * @param outBits       bits of a linear output lane, 8 or 16 (ignored, but still 8 or 16, for log2)
      * @param divPipelined  true: one pipelined divider takes a division every cycle
      * @param dividers      iterative dividers taking the rows in turn (1 when pipelined)
@@ -137,21 +138,21 @@ public final class SoftmaxUnit {
                 .child(Cells.fifo())
                 .child(Cells.skidBuffer())
                 .child(ReduceTree.spec())
-                .child(ShiftExpCell.spec())
+                .child(ShiftExpCell.spec(p.lanes()))
                 // the template prints only the configured output's datapath: one of the two cells
-                .child(p.log2() ? Log2CodeCell.spec() : Divider.spec())
-                .summary("Streaming Shiftmax (INTOPS 3" + (p.log2() ? ", log2 output INTOPS 4" : "")
+                .child(p.log2() ? Log2CodeCell.spec(p.lanes()) : Divider.spec())
+                .summary("Streaming Shiftmax (docs/arithmetic.md section 3" + (p.log2() ? ", log2 output docs/arithmetic.md section 4" : "")
                         + "), int8 scores, run-time X, " + output)
                 .fact("lanes", p.lanes())
-                .fact("max row", p.maxRow() + " elements (" + p.maxBeats() + " beats)")
+                .fact("max row", Words.count(p.maxRow(), "element") + " (" + Words.count(p.maxBeats(), "beat") + ")")
                 .fact("output", output)
                 .fact("divider", p.log2() ? "none (16 comparisons per lane)"
                         : p.divPipelined() ? "pipelined, 1 division/cycle"
-                        : p.dividers() + " iterative, taking rows in turn, 1 division/32 cycles each")
+                        : p.dividers() + " iterative, taking rows in turn, 1 division/32 cycles" + (p.dividers() > 1 ? " each" : ""))
                 .fact("latency", "last input beat to first output beat: B + " + latencyOffset(p)
                         + " cycles for a row of B beats")
-                .fact("throughput", p.lanes() + " elements/cycle for back-to-back rows"
-                        + (p.minFullRateBeats() == 1 ? "" : " of at least " + p.minFullRateBeats() + " beats"))
+                .fact("throughput", Words.count(p.lanes(), "element") + "/cycle for back-to-back rows"
+                        + (p.minFullRateBeats() == 1 ? "" : " of at least " + Words.count(p.minFullRateBeats(), "beat")))
                 .fact("buffers", "score FIFO " + scoreDepth(p) + " x " + fifoBits(p) + " bits, difference FIFO "
                         + diffDepth(p) + " x " + fifoBits(p) + " bits")
                 .synthesize(true)

@@ -46,4 +46,25 @@ class RequantBuilderTest {
         String residual = Emitter.render(List.of(Requant.residualUnit())).get("vitgen_requant_residual.v");
         assertTrue(residual.contains("s_axis_res_tdata") && residual.contains("u_scale_res"));
     }
+
+    /**
+     * The output width limits: IN_W + 31 for the plain unit, max(IN_W, RES_W) + 32 for the residual
+     * unit (the RTL's own check is OUT_W < SUM_W; RequantLintTest lints both limits and
+     * RequantCosimTest runs the residual unit bit-exact at its limit). Each header states its own.
+     */
+    @Test
+    void outputWidthLimitsMatchTheHeaders() {
+        assertEquals(39L, Requant.parameters(1, 8, 39).get("OUT_W"));
+        assertThrows(IllegalArgumentException.class, () -> Requant.parameters(1, 8, 40));
+        assertEquals(40L, Requant.residualParameters(1, 8, 6, 40).get("OUT_W"));
+        assertEquals(40L, Requant.residualParameters(1, 6, 8, 40).get("OUT_W"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Requant.residualParameters(1, 8, 6, 41));
+        assertTrue(e.getMessage().contains("OUT_W = 41"), e.getMessage());
+        String plain = Emitter.render(List.of(Requant.unit())).get("vitgen_requant.v");
+        assertTrue(plain.contains("OUT_W     bits of the signed output, 2..IN_W+31"), "plain header");
+        String residual = Emitter.render(List.of(Requant.residualUnit())).get("vitgen_requant_residual.v");
+        assertTrue(residual.contains("OUT_W     bits of the signed output, 2..max(IN_W, RES_W)+32"), "residual header");
+        assertTrue(!residual.contains("2..IN_W+31"), "the residual header must not state the plain unit's limit");
+    }
 }

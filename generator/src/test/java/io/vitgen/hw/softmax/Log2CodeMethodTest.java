@@ -13,7 +13,7 @@ import io.vitgen.golden.ShiftExp;
 import io.vitgen.golden.Shiftmax;
 
 /**
- * Exhaustive check of the divider-free log2 code of {@code vitgen_softmax_log2code} (INTOPS 4
+ * Exhaustive check of the divider-free log2 code of {@code vitgen_softmax_log2code} (docs/arithmetic.md section 4
  * allows it only with such an argument). The cell decides "k >= m" for m = 1..16 by comparing
  * W = 2s + e with multiples of e (see the template header and docs/softmax.md); this test
  * holds a model of exactly those comparisons and checks it against the golden model

@@ -70,6 +70,12 @@ class SoftmaxUnitTest {
         // DeiT-Tiny head dim 64, 16 V lanes, 23 + clog2(1024) accumulator bits
         assertEquals(new AttnShiftUnit.Params(4, 16, 64, 33), a);
         assertEquals(4, a.groups());
+        // the first output beat leaves before the last V beat (4 groups): the report must not say
+        // "2 cycles from the last V beat"
+        String latency = blocks.get(1).facts().get("latency");
+        assertTrue(latency.contains("2 cycles after the last key's first V beat (before the row's last V beat)"),
+                latency);
+        assertTrue(latency.contains("the last output beat 2 cycles after the row's last V beat"), latency);
         assertTrue(Accelerator.blocks(c).stream().anyMatch(m -> m.name().equals(AttnShiftUnit.NAME)));
     }
 
