@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * {@code vitgen golden OP [--param k=v]...}: runs one golden-model operator on rows of integers read
  * from standard input and prints its integer outputs, one line per row (two for log2softmax).
  */
-@Command(name = "golden", usageHelpWidth = 100,
+@Command(name = "golden", usageHelpWidth = 100, subcommands = GoldenModelCommand.class,
         description = {
             "run one bit-exact golden-model operator on integer rows from stdin (--help lists operators)",
             "",

@@ -44,6 +44,8 @@ public final class Main {
                 ConfigCommand.class,
                 GoldenCommand.class,
                 AccuracyCommand.class,
+                QuantizeCommand.class,
+                ModelCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class,
             })

@@ -83,7 +83,7 @@ class MainTest {
         Run cmd = run("generat");
         assertEquals(2, cmd.code());
         assertEquals("vitgen: unknown command 'generat'; did you mean 'generate'? (commands: generate, config, golden,"
-                + " accuracy, completion, help)\n", cmd.err());
+                + " accuracy, quantize, model, completion, help)\n", cmd.err());
         Run opt = run("generate", "--forse");
         assertEquals(2, opt.code());
         assertEquals("vitgen generate: unknown option '--forse'; did you mean '--force'? (see vitgen generate --help)\n",
