@@ -51,7 +51,7 @@ namespace {
 
 using vitgen::Port;
 
-constexpr uint32_t kProtocolVersion = 1;
+constexpr uint32_t kProtocolVersion = 2;
 constexpr uint16_t kNoPort = 0xFFFF;
 
 enum Op : uint8_t {
@@ -198,7 +198,7 @@ struct Source {
     std::vector<uint32_t> queue;  // beats back to back
     size_t head = 0;              // index of the first unsent word
     bool presenting = false;      // tvalid is high with the beat at `head`
-    bool dirty = false;           // data lines still show an accepted beat
+    uint64_t waits = 0;           // cycles with tvalid high and tready low (the DUT stalled us)
     size_t pendingBeats() const { return (queue.size() - head) / sp.stride(); }
 };
 
@@ -208,6 +208,7 @@ struct Sink {
     Rng rng;
     bool readyNow = false;
     bool stalled = false;             // last cycle: valid && !ready
+    uint64_t stallCycles = 0;         // cycles with tvalid high and tready low (we stalled the DUT)
     std::vector<uint32_t> held;       // the beat shown while stalled
     std::vector<uint32_t> scratch;
     std::vector<uint32_t> taken;      // [beat][cycle lo][cycle hi] back to back
@@ -293,6 +294,16 @@ void dumpTrace() {
 #endif
 }
 
+// Seeded junk on an input port (any width; absent ports are skipped).
+void junkPort(Rng& rng, Port* p) {
+    if (!p) return;
+    uint32_t w[256];
+    const int n = wordsFor(p->width);
+    if (n > 256) return;
+    for (int i = 0; i < n; ++i) w[i] = static_cast<uint32_t>(rng.next() >> 32);
+    writePort(*p, w);
+}
+
 // ---------------------------------------------------------------------------------------------
 // One clock cycle: drive, settle with the clock low, sample handshakes, rising edge.
 void clockCycle() {
@@ -304,13 +315,14 @@ void clockCycle() {
             if (s.sp.keep) writePort(*s.sp.keep, b + s.sp.dw + 1);
             if (s.sp.user) writePort(*s.sp.user, b + s.sp.dw + 1 + s.sp.kw);
             s.presenting = true;
-        } else if (!s.presenting && s.dirty) {
-            // Idle data lines carry noise, so a DUT that samples data without valid is caught.
-            uint32_t noise[64];
-            const int n = s.sp.dw < 64 ? s.sp.dw : 64;
-            for (int i = 0; i < n; ++i) noise[i] = static_cast<uint32_t>(s.rng.next() >> 32);
-            if (n == s.sp.dw) writePort(*s.sp.data, noise);
-            s.dirty = false;
+        } else if (!s.presenting) {
+            // While tvalid is low every field the source drives (tdata, tlast, tkeep, tuser)
+            // carries fresh junk from the driver's seeded generator, every idle cycle, so a DUT
+            // that samples any of them without tvalid is caught.
+            junkPort(s.rng, s.sp.data);
+            junkPort(s.rng, s.sp.last);
+            junkPort(s.rng, s.sp.keep);
+            junkPort(s.rng, s.sp.user);
         }
         writeBit(s.sp.valid, s.presenting);
     }
@@ -335,7 +347,8 @@ void clockCycle() {
                 s.head = 0;
             }
             s.presenting = false;
-            s.dirty = true;
+        } else if (s.presenting) {
+            ++s.waits;
         }
     }
     for (Sink& k : H.sinks) {
@@ -367,6 +380,7 @@ void clockCycle() {
             } else if (valid) {
                 if (!k.stalled) k.held.assign(b, b + k.sp.stride());
                 k.stalled = true;
+                ++k.stallCycles;
             } else {
                 k.stalled = false;
             }
@@ -679,9 +693,13 @@ bool handle(const uint8_t* frame, size_t len) {
             w.words(k.taken.data(), k.taken.size());
             k.taken.clear();
             k.takenBeats = 0;
+            w.u64(k.stallCycles);
         }
         w.u16(static_cast<uint16_t>(H.sources.size()));
-        for (Source& s : H.sources) w.u32(static_cast<uint32_t>(s.pendingBeats()));
+        for (Source& s : H.sources) {
+            w.u32(static_cast<uint32_t>(s.pendingBeats()));
+            w.u64(s.waits);
+        }
         sendFrame(reached ? ST_OK : ST_TIMEOUT, w);
         return true;
     }

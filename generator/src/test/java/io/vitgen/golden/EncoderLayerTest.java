@@ -21,11 +21,22 @@ class EncoderLayerTest {
         return max / cal.layer().scales().out();
     }
 
-    /**
-     * DeiT-Tiny, both softmax variants: the integer layer tracks its float twin. The thresholds are
-     * regression guards set below the measured values (seed 1: cosine 0.99989 Shiftmax, 0.99969
-     * log2), not derived bounds; the operator bounds are in PropertiesTest.
+    /*
+     * Why these bounds: the integer layer is exact integer arithmetic (the golden model) and its
+     * float twin is deterministic double arithmetic (strict IEEE in Java 17), and the weights and
+     * inputs come from fixed seeds - so every number below is reproduced exactly on any machine.
+     * The bounds are the measured error plus 5 % (of 1 - cosine and of the max LSB error): any
+     * change to an operator, a scale or the rounding that moves the layer's error by more than 5 %
+     * fails here and has to be looked at (and the bound re-measured on purpose). The operators'
+     * derived error bounds are in PropertiesTest.
+     *
+     * measured (seed 1): DeiT-Tiny Shiftmax cosine 0.999890 (1 - cos = 1.100e-4), 423.2 LSB;
+     * log2 cosine 0.999686 (3.142e-4), 739.2 LSB; DeiT-Small (seed 3) Shiftmax 0.999897 (1.031e-4);
+     * the 7 x 12 custom shape, seeds 1..20: lowest cosine 0.992356 (7.644e-3, seed 3), largest
+     * error 5574.8 LSB (seed 20; a 12-channel LayerNorm is coarse).
      */
+
+    /** DeiT-Tiny, both softmax variants: the integer layer tracks its float twin (bounds above). */
     @Test
     void deitTinyTracksFloatTwin() {
         for (EncoderLayer.SoftmaxMode mode : EncoderLayer.SoftmaxMode.values()) {
@@ -39,8 +50,9 @@ class EncoderLayerTest {
             double cos = EncoderLayer.cosine(cal.layer().dequantizeOutput(out), cal.runFloat());
             double lsb = maxLsbError(cal, out);
             System.out.println("DeiT-Tiny " + mode + ": cosine " + cos + ", max error " + lsb + " LSB");
-            assertTrue(cos > (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? 0.9995 : 0.999), mode + " cosine " + cos);
-            assertTrue(lsb < 2000, mode + " max error " + lsb + " LSB");
+            boolean shiftmax = mode == EncoderLayer.SoftmaxMode.SHIFTMAX;
+            assertTrue(1 - cos < (shiftmax ? 1.155e-4 : 3.30e-4), mode + " cosine " + cos);
+            assertTrue(lsb < (shiftmax ? 445 : 776), mode + " max error " + lsb + " LSB");
         }
     }
 
@@ -56,7 +68,9 @@ class EncoderLayerTest {
                 assertArrayEquals(oa[i], ob[i], "seed " + seed + " must reproduce bit for bit");
             }
             double cos = EncoderLayer.cosine(a.layer().dequantizeOutput(oa), a.runFloat());
-            assertTrue(cos > 0.99, "seed " + seed + " cosine " + cos);
+            double lsb = maxLsbError(a, oa);
+            assertTrue(1 - cos < 8.03e-3, "seed " + seed + " cosine " + cos);
+            assertTrue(lsb < 5854, "seed " + seed + " max error " + lsb + " LSB");
         }
     }
 
@@ -65,7 +79,7 @@ class EncoderLayerTest {
         EncoderLayer.Calibrated cal = EncoderLayer.random(ModelShape.DEIT_SMALL, 3, EncoderLayer.SoftmaxMode.SHIFTMAX);
         double cos = EncoderLayer.cosine(cal.layer().dequantizeOutput(cal.runInteger()), cal.runFloat());
         System.out.println("DeiT-Small SHIFTMAX: cosine " + cos);
-        assertTrue(cos > 0.9995, "cosine " + cos);
+        assertTrue(1 - cos < 1.083e-4, "cosine " + cos);
     }
 
     @Test

@@ -252,7 +252,7 @@ public final class Simulation implements AutoCloseable {
     public String failureArtifacts() {
         Path rp = keepReplay();
         StringBuilder sb = new StringBuilder();
-        sb.append("seed ").append(seed).append('\n');
+        sb.append("seed ").append(seed).append(" (").append(io.vitgen.golden.Seeds.reproduce(seed)).append(")\n");
         sb.append("replay: ").append(rp).append("\n  re-run without Java: ").append(model.executable())
                 .append(" --replay ").append(rp).append(" --dump\n");
         Optional<WaveFormat> fmt = WaveFormat.requested();
@@ -466,10 +466,12 @@ public final class Simulation implements AutoCloseable {
                 long at = r.u64();
                 k.add(new Beat(data, k.data.width(), last, keep, user, at));
             }
+            k.stallCycles(r.u64());
         }
         int nsources = r.u16();
         for (int i = 0; i < nsources; i++) {
             sources.get(i).pendingInHarness(r.u32());
+            sources.get(i).waitCycles(r.u64());
         }
         if (status == Wire.ST_TIMEOUT) {
             StringBuilder sb = new StringBuilder();

@@ -13,6 +13,7 @@ import java.util.List;
 public final class StreamSink extends StreamEndpoint {
     private int readyPermille;
     private final List<Beat> received = new ArrayList<>();
+    private long stallCycles;
 
     StreamSink(Simulation sim, int id, String prefix, Port data, Port valid, Port ready, Port last, Port keep,
             Port user, int readyPermille) {
@@ -87,5 +88,17 @@ public final class StreamSink extends StreamEndpoint {
     /** Beat layout on the wire: data words, flags word, keep words, user words. */
     int strideWords() {
         return data.words32() + 1 + (keep == null ? 0 : keep.words32()) + (user == null ? 0 : user.words32());
+    }
+
+    /**
+     * Cycles so far in which the DUT offered a beat (tvalid high) and this sink held tready low:
+     * the back-pressure the test applied (as of the last run).
+     */
+    public long stallCycles() {
+        return stallCycles;
+    }
+
+    void stallCycles(long n) {
+        stallCycles = n;
     }
 }

@@ -14,11 +14,15 @@ public final class StreamSource extends StreamEndpoint {
     private Wire unsent;
     private int unsentBeats;
     private int pendingInHarness;
+    private long waitCycles;
+    /** Junk for the lanes tkeep marks invalid: seeded from the simulation seed and the driver id. */
+    private final java.util.SplittableRandom junk;
 
     StreamSource(Simulation sim, int id, String prefix, Port data, Port valid, Port ready, Port last, Port keep,
             Port user, int validPermille) {
         super(sim, id, prefix, data, valid, ready, last, keep, user);
         this.validPermille = validPermille;
+        this.junk = new java.util.SplittableRandom(sim.seed() * 0x9E3779B97F4A7C15L + 0x51ED_0000L + id);
     }
 
     /** Queues a beat; its data is masked to the tdata width. */
@@ -61,7 +65,9 @@ public final class StreamSource extends StreamEndpoint {
     /**
      * Queues one row of lane values as beats of {@code dataWidth/laneWidth} lanes: every beat full
      * but the last, tlast on the last, and (when the stream has tkeep) one keep bit per lane with
-     * the valid lanes low and contiguous. Without tkeep the row must fill whole beats.
+     * the valid lanes low and contiguous. Without tkeep the row must fill whole beats. The lanes
+     * tkeep marks invalid carry seeded junk (from the simulation seed), never zeros, so a block that
+     * lets an invalid lane into its arithmetic fails the comparison.
      */
     public StreamSource pushRow(long[] values, int laneWidth) {
         if (laneWidth < 1 || laneWidth > 64 || data.width() % laneWidth != 0) {
@@ -82,7 +88,9 @@ public final class StreamSource extends StreamEndpoint {
         long[] lane = new long[lanes];
         for (int at = 0; at < values.length; at += lanes) {
             int n = Math.min(lanes, values.length - at);
-            java.util.Arrays.fill(lane, 0L);
+            for (int i = n; i < lanes; i++) {
+                lane[i] = junk.nextLong();
+            }
             System.arraycopy(values, at, lane, 0, n);
             boolean isLast = at + lanes >= values.length;
             long keepBits = keep == null ? 0L : (n == 64 ? -1L : (1L << n) - 1);
@@ -125,5 +133,17 @@ public final class StreamSource extends StreamEndpoint {
 
     void pendingInHarness(int n) {
         pendingInHarness = n;
+    }
+
+    /**
+     * Cycles so far in which this source presented a beat (tvalid high) and the DUT held tready
+     * low (as of the last run).
+     */
+    public long waitCycles() {
+        return waitCycles;
+    }
+
+    void waitCycles(long n) {
+        waitCycles = n;
     }
 }

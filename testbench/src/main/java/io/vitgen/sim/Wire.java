@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code u32 length | u8 op | payload}; {@link #frame()} fills in the length.
  */
 final class Wire {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int OP_HELLO = 1;
     static final int OP_POKE = 2;
     static final int OP_PEEK = 3;

@@ -25,6 +25,12 @@ final class GemmJob {
     final long[][] w;      // K x N
     final long[] bias;     // N
     final DyadicScale[] scales;   // N
+    /**
+     * Junk for every lane the protocol leaves free: A lanes beyond the tile's valid rows and W
+     * lanes beyond its valid columns (tkeep low), and channel-beat lanes of columns the tile does
+     * not have. Seeded from the operands, which come from the test's seed, so a run reproduces.
+     */
+    private final java.util.SplittableRandom junk;
 
     GemmJob(MacArray.Shape shape, long[][] a, long[][] w, long[] bias, DyadicScale[] scales) {
         this.shape = shape;
@@ -32,6 +38,8 @@ final class GemmJob {
         this.w = w;
         this.bias = bias;
         this.scales = scales;
+        this.junk = new java.util.SplittableRandom(java.util.Arrays.deepHashCode(a) * 0x9E3779B97F4A7C15L
+                + java.util.Arrays.deepHashCode(w));
     }
 
     int m() {
@@ -77,6 +85,22 @@ final class GemmJob {
 
     /** Queues tile {@code t}'s beats (tile order: M tile outer, N tile inner). */
     void pushTile(int t, StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc) {
+        pushTile(t, aSrc, wSrc, chanSrc, kk -> kk == k() - 1);
+    }
+
+    /**
+     * Queues every tile with W's tlast where {@code wLast} says (A's stays on beat K-1): operand
+     * streams that disagree on a tile's end, for the err_tlast_mismatch tests.
+     */
+    void pushWithWTlast(StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc,
+            java.util.function.IntPredicate wLast) {
+        for (int t = 0; t < tiles(); t++) {
+            pushTile(t, aSrc, wSrc, chanSrc, wLast);
+        }
+    }
+
+    private void pushTile(int t, StreamSource aSrc, StreamSource wSrc, StreamSource chanSrc,
+            java.util.function.IntPredicate wLast) {
         int rows = shape.rows();
         int cols = shape.cols();
         int m0 = (t / colTiles()) * rows;
@@ -90,19 +114,23 @@ final class GemmJob {
         for (int kk = 0; kk < k(); kk++) {
             boolean last = kk == k() - 1;
             for (int r = 0; r < rows; r++) {
-                aLanes[r] = r < rv ? a[m0 + r][kk] : 0;
+                aLanes[r] = r < rv ? a[m0 + r][kk] : junk.nextLong();
             }
             for (int c = 0; c < cols; c++) {
-                wLanes[c] = c < cv ? w[kk][n0 + c] : 0;
+                wLanes[c] = c < cv ? w[kk][n0 + c] : junk.nextLong();
             }
             aSrc.push(Beat.ofLanes(aLanes, shape.aW(), last, rowKeep));
-            wSrc.push(Beat.ofLanes(wLanes, shape.wW(), last, colKeep));
+            wSrc.push(Beat.ofLanes(wLanes, shape.wW(), wLast.test(kk), colKeep));
         }
         BigInteger chan = BigInteger.ZERO;
         for (int c = 0; c < cv; c++) {
             DyadicScale s = scales[n0 + c];
             BigInteger lane = BigInteger.valueOf(Requant.packScale(s.m(), s.k())).shiftLeft(MacArray.BIAS_BITS)
                     .or(BigInteger.valueOf(bias[n0 + c] & 0xFFFF_FFFFL));
+            chan = chan.or(lane.shiftLeft(c * MacArray.CHAN_BITS));
+        }
+        for (int c = cv; c < cols; c++) {
+            BigInteger lane = new BigInteger(MacArray.CHAN_BITS, new java.util.Random(junk.nextLong()));
             chan = chan.or(lane.shiftLeft(c * MacArray.CHAN_BITS));
         }
         chanSrc.push(Beat.of(chan, false));

@@ -1,6 +1,8 @@
 package io.vitgen.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vitgen.golden.Seeds;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +35,7 @@ class StreamDriverTest {
 
     @Test
     void wideBeatsPassUnchangedUnderRandomStallsOnBothSides() {
-        long seed = 0xA5A5_0002L;
+        long seed = Seeds.of("StreamDriverTest", 0xA5A5_0002L);
         Random rnd = new Random(seed);
         List<Beat> sent = randomBeats(rnd, 30_000, 100);
         try (Simulation sim = slice(100, false).open(seed)) {
@@ -109,7 +111,7 @@ class StreamDriverTest {
 
     @Test
     void mismatchReportGivesCycleValuesSeedAndAReplayThatRunsWithoutJava() throws Exception {
-        long seed = 77;
+        long seed = Seeds.of("StreamDriverTest", 77);
         Random rnd = new Random(seed);
         VerilatedModel model = slice(100, false);
         List<Beat> sent = randomBeats(rnd, 500, 100);
@@ -145,7 +147,7 @@ class StreamDriverTest {
 
     @Test
     void twoSourcesAndTwoSinksRunWithTheirOwnPatterns() {
-        long seed = 0x10F0_0003L;
+        long seed = Seeds.of("StreamDriverTest", 0x10F0_0003L);
         Random rnd = new Random(seed);
         int n = 20_000;
         VerilatedModel m = VerilatedModel.build(List.of(TestDuts.file("tdut_join_fork.v")), "tdut_join_fork",

@@ -9,6 +9,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.vitgen.golden.Seeds;
 import io.vitgen.hw.softmax.SoftmaxUnit;
 import io.vitgen.sim.Beat;
 import io.vitgen.sim.BeatChecker;
@@ -29,7 +30,7 @@ import io.vitgen.softmax.SoftmaxHarness.Row;
 class SoftmaxCosimTest {
 
     private static long seed(long fixed) {
-        return Long.getLong("vitgen.seed", fixed);
+        return Seeds.of("SoftmaxCosimTest", fixed);
     }
 
     /** Runs the whole plan on one build; returns the simulation's cycle count. */
@@ -66,7 +67,7 @@ class SoftmaxCosimTest {
             SoftmaxHarness.sendAndCheck(sim, in, out, p, everyX, rnd, false);
             SoftmaxHarness.sendAndCheck(sim, in, out, p, mixed, rnd, false);
             checkLatencyAndThroughput(sim, in, out, p, rnd);
-            SoftmaxHarness.finish(sim, out, false);
+            SoftmaxHarness.finish(sim, out, p, false);
             System.out.println("softmax co-simulation " + name + ": " + (everyX.size() + mixed.size())
                     + " rows, " + sim.cycle() + " cycles");
         }
@@ -96,6 +97,11 @@ class SoftmaxCosimTest {
                 BeatChecker.fail(sim, out, "latency of a lone row of " + len + " elements is " + latency
                         + " cycles, documented " + SoftmaxUnit.latency(p, beats.size()));
             }
+            Integer pinned = pinnedLatency(p, len);
+            if (pinned != null && latency != pinned) {
+                BeatChecker.fail(sim, out, "latency of a lone row of " + len + " elements is " + latency
+                        + " cycles, docs/softmax.md states " + pinned);
+            }
         }
         for (int len : new int[] {Math.min(197, p.maxRow()), p.maxRow()}) {
             if ((len + p.lanes() - 1) / p.lanes() < p.minFullRateBeats()) {
@@ -119,6 +125,18 @@ class SoftmaxCosimTest {
                         + " beats) left over " + (span + 1) + " cycles, not one beat per cycle");
             }
         }
+    }
+
+    /**
+     * Latencies pinned to the literal numbers of docs/softmax.md (derived by hand there, not by the
+     * builder's formula): LANES 4, B = 50 beats (197 keys) or 256 (1024 keys), clog2(4) = 2:
+     * linear B + 4 + 48 = 102 / 308, log2 B + 4 + 18 = 72 / 278.
+     */
+    private static Integer pinnedLatency(SoftmaxUnit.Params p, int len) {
+        if (p.lanes() != 4 || p.maxRow() != 1024 || (len != 197 && len != 1024)) {
+            return null;
+        }
+        return p.log2() ? (len == 197 ? 72 : 278) : (len == 197 ? 102 : 308);
     }
 
     @Test
@@ -178,8 +196,11 @@ class SoftmaxCosimTest {
         VerilatedModel model = SoftmaxHarness.build(p, "l4-lin16-iter");
         Row normal = SoftmaxRows.uniform(rnd, 1024, 17);
         Row longRow = SoftmaxRows.uniform(rnd, 1024 + 6, 9);
+        List<Beat> longBeats = SoftmaxHarness.beats(longRow, p.lanes());
         Row head = new Row(java.util.Arrays.copyOf(longRow.x(), 1024), 9, "cut head");
-        Row tail = new Row(java.util.Arrays.copyOfRange(longRow.x(), 1024, 1030), 9, "cut tail");
+        // the rest is a new row: its X is the one its first beat (beat 256) carries in cfg_x
+        Row tail = new Row(java.util.Arrays.copyOfRange(longRow.x(), 1024, 1030), (int) longBeats.get(256).user(),
+                "cut tail");
         Row after = SoftmaxRows.uniform(rnd, 197, 40);
         try (Simulation sim = model.open(seed)) {
             StreamSource in = sim.source("s_axis", 700);
@@ -192,7 +213,6 @@ class SoftmaxCosimTest {
                     out.takeRows(p.laneOutBits(), false));
             SoftmaxHarness.assertRowCut(sim, out, false);
             // the first MAX_BEATS - 1 beats of the long row: nothing cut yet
-            List<Beat> longBeats = SoftmaxHarness.beats(longRow, p.lanes());
             in.pushAll(longBeats.subList(0, 255));
             sim.run(2_000);
             SoftmaxHarness.assertRowCut(sim, out, false);
@@ -207,7 +227,7 @@ class SoftmaxCosimTest {
             sim.runUntilSinksHave(50, 100_000);
             SoftmaxHarness.check(sim, out, List.of(after), List.of(SoftmaxHarness.expected(after, p)),
                     out.takeRows(p.laneOutBits(), false));
-            SoftmaxHarness.finish(sim, out, true);
+            SoftmaxHarness.finish(sim, out, p, true);
             sim.reset(3);
             SoftmaxHarness.assertRowCut(sim, out, false);
         }

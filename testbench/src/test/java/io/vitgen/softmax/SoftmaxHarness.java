@@ -120,20 +120,33 @@ final class SoftmaxHarness {
         return out;
     }
 
-    /** Beats of a row: LANES int8 lanes, tkeep on the last beat, X in tuser on every beat. */
+    /**
+     * Beats of a row: LANES int8 lanes, tkeep on the last beat. The row's X rides in tuser (the
+     * wrapper's cfg_x) on the first beat only; every later beat carries a different, junk X, so
+     * the unit must use the first beat's value as it documents. The lanes tkeep marks invalid
+     * carry junk too. Both are seeded from the row, so a run reproduces.
+     */
     static List<Beat> beats(Row r, int lanes) {
+        java.util.SplittableRandom junk = new java.util.SplittableRandom(Arrays.hashCode(r.x()) * 131L + r.X());
         List<Beat> out = new ArrayList<>();
         for (int at = 0; at < r.x().length; at += lanes) {
             int n = Math.min(lanes, r.x().length - at);
             long[] lane = new long[lanes];
             System.arraycopy(r.x(), at, lane, 0, n);
             for (int i = n; i < lanes; i++) {
-                lane[i] = (at * 31 + i * 77 + 5) & 0xFF; // invalid lanes carry noise the unit must ignore
+                lane[i] = junk.nextInt(256); // invalid lanes carry junk the unit must ignore
             }
             boolean last = at + lanes >= r.x().length;
-            out.add(Beat.ofLanes(lane, 8, last, (1L << n) - 1).withUser(r.X()));
+            int x = at == 0 ? r.X() : otherX(junk, r.X());
+            out.add(Beat.ofLanes(lane, 8, last, (1L << n) - 1).withUser(x));
         }
         return out;
+    }
+
+    /** A valid X (1..127) other than {@code x}: a row cut by the unit starts anew with it. */
+    static int otherX(java.util.SplittableRandom junk, int x) {
+        int v = 1 + junk.nextInt(126);
+        return v >= x ? v + 1 : v;
     }
 
     static int beatCount(List<Row> rows, int lanes) {
@@ -157,6 +170,10 @@ final class SoftmaxHarness {
             if (fullRate) {
                 in.setValidPermille(1000);
                 out.setReadyPermille(1000);
+            } else if ((at / chunkRows) % 3 == 1) {
+                // heavy back-pressure: the input always valid, the output ready on 1 cycle in 8
+                in.setValidPermille(1000);
+                out.setReadyPermille(125);
             } else {
                 in.setValidPermille(pickRate(rnd));
                 out.setReadyPermille(pickRate(rnd));
@@ -173,6 +190,8 @@ final class SoftmaxHarness {
             }
             check(sim, out, chunk, want, got);
         }
+        System.out.printf("  %d rows, %d beats in, %d output stall cycles, %d input wait cycles, cycle %d%n",
+                rows.size(), beatCount(rows, p.lanes()), out.stallCycles(), in.waitCycles(), sim.cycle());
     }
 
     /** Stall rates: mostly random in [100, 1000], sometimes the extremes. */
@@ -181,15 +200,22 @@ final class SoftmaxHarness {
         return k == 0 ? 1000 : k == 1 ? 50 + rnd.nextInt(100) : 100 + rnd.nextInt(901);
     }
 
-    /** Idle cycles after the last expected beat in which no further beat may appear. */
-    static final int DRAIN_CYCLES = 300;
+    /**
+     * Idle cycles after the last expected beat in which no further beat may appear: the documented
+     * latency of the longest row (MAX_ROW / LANES beats + the fixed offset, {@link
+     * SoftmaxUnit#latency}) plus that row's length again, so a spurious row would have come out.
+     */
+    static long drainCycles(SoftmaxUnit.Params p) {
+        int maxBeats = (p.maxRow() + p.lanes() - 1) / p.lanes();
+        return SoftmaxUnit.latency(p, maxBeats) + maxBeats + 64;
+    }
 
     /**
      * The end of every co-simulation of the unit: no beat beyond the expected ones, and
      * {@code status_row_cut} as expected (low unless the run sent an overlong row).
      */
-    static void finish(Simulation sim, StreamSink out, boolean rowCut) {
-        BeatChecker.assertDrained(sim, out, DRAIN_CYCLES);
+    static void finish(Simulation sim, StreamSink out, SoftmaxUnit.Params p, boolean rowCut) {
+        BeatChecker.assertDrained(sim, out, drainCycles(p));
         assertRowCut(sim, out, rowCut);
     }
 

@@ -3,6 +3,7 @@ package io.vitgen.top;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vitgen.emit.Emitter;
+import io.vitgen.golden.Seeds;
 import io.vitgen.hw.struct.CellDefs;
 import io.vitgen.hw.struct.Instance;
 import io.vitgen.hw.struct.Netlist;
@@ -65,7 +66,7 @@ class StructChainCosimTest {
 
     @Test
     void everyBeatPassesUnderRandomStalls() {
-        long seed = Long.getLong("vitgen.seed", 0x57C7_0001L);
+        long seed = Seeds.of("StructChainCosimTest", 0x57C7_0001L);
         VerilatedModel model = VerilatedModel.build(emit(), "vitgen_struct_chain", Map.of());
         assertEquals(W, model.port("m_axis_tdata").width());
         Random rnd = new Random(seed);

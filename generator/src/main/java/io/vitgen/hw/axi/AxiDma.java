@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.struct.ModuleDef;
 
 /**
  * Builders of the AXI4 DMA: {@code vitgen_axi_dma_rd} (2-D strided memory region to
@@ -157,6 +158,59 @@ public final class AxiDma {
                     .fact("outstanding writes", maxOut)
                     .fact("throughput", "1 beat per cycle while the memory accepts")
                     .build();
+        }
+
+        /**
+         * The wrapper as a module definition for the structural builder ({@code io.vitgen.hw.struct}):
+         * one {@code TopBuilder.instance(name, def)} places it; its AXI4 port is the bundle
+         * {@code m_axi_<port>}, its streams the AXI4-Stream bundles of the wrapper's port list.
+         */
+        public ModuleDef moduleDef() {
+            boolean rd = direction != Direction.WRITE;
+            boolean wr = direction != Direction.READ;
+            int desc = descriptorBits(addrW, lenW, rowsW);
+            String m = "m_axi_" + port + "_";
+            ModuleDef.Builder d = ModuleDef.of(build())
+                    .param("DATA_W", dataW).param("ADDR_W", addrW).param("ID_W", idW);
+            if (rd) {
+                d.param("RD_ID", 0);
+            }
+            if (wr) {
+                d.param("WR_ID", 0);
+            }
+            d.param("MAX_OUT", maxOut).param("LEN_W", lenW).param("ROWS_W", rowsW)
+                    .input("aclk", 1).input("aresetn", 1);
+            if (rd) {
+                d.input("s_rd_desc_tdata", desc).input("s_rd_desc_tvalid", 1).output("s_rd_desc_tready", 1)
+                        .output("m_rd_status_tdata", addrW + 2).output("m_rd_status_tvalid", 1)
+                        .input("m_rd_status_tready", 1)
+                        .output("m_axis_rd_tdata", dataW).output("m_axis_rd_tkeep", dataW / 8)
+                        .output("m_axis_rd_tlast", 1).output("m_axis_rd_tvalid", 1).input("m_axis_rd_tready", 1)
+                        .output("rd_busy", 1).output("rd_err_flag", 1).output("rd_err_code", 2)
+                        .output("rd_err_addr", addrW)
+                        .output(m + "arid", idW).output(m + "araddr", addrW).output(m + "arlen", 8)
+                        .output(m + "arsize", 3).output(m + "arburst", 2).output(m + "arlock", 1)
+                        .output(m + "arcache", 4).output(m + "arprot", 3).output(m + "arvalid", 1)
+                        .input(m + "arready", 1)
+                        .input(m + "rid", idW).input(m + "rdata", dataW).input(m + "rresp", 2).input(m + "rlast", 1)
+                        .input(m + "rvalid", 1).output(m + "rready", 1);
+            }
+            if (wr) {
+                d.input("s_wr_desc_tdata", desc).input("s_wr_desc_tvalid", 1).output("s_wr_desc_tready", 1)
+                        .output("m_wr_status_tdata", addrW + 2).output("m_wr_status_tvalid", 1)
+                        .input("m_wr_status_tready", 1)
+                        .input("s_axis_wr_tdata", dataW).input("s_axis_wr_tvalid", 1).output("s_axis_wr_tready", 1)
+                        .output("wr_busy", 1).output("wr_err_flag", 1).output("wr_err_code", 2)
+                        .output("wr_err_addr", addrW)
+                        .output(m + "awid", idW).output(m + "awaddr", addrW).output(m + "awlen", 8)
+                        .output(m + "awsize", 3).output(m + "awburst", 2).output(m + "awlock", 1)
+                        .output(m + "awcache", 4).output(m + "awprot", 3).output(m + "awvalid", 1)
+                        .input(m + "awready", 1)
+                        .output(m + "wdata", dataW).output(m + "wstrb", dataW / 8).output(m + "wlast", 1)
+                        .output(m + "wvalid", 1).input(m + "wready", 1)
+                        .input(m + "bid", idW).input(m + "bresp", 2).input(m + "bvalid", 1).output(m + "bready", 1);
+            }
+            return d.input("err_clear", 1).build();
         }
 
         /** The wrapper with the chosen engines on {@code m_axi_<port>_*}. */

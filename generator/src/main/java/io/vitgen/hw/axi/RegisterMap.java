@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import io.vitgen.emit.Version;
 import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.struct.ModuleDef;
 
 /**
  * One register map, three outputs: the AXI4-Lite slave RTL ({@link #spec()}, template
@@ -168,6 +169,33 @@ public final class RegisterMap {
                 .fact("latency", "read data 1 cycle after the read address; write response 1 cycle after address and data")
                 .synthesize(true)
                 .build();
+    }
+
+    /**
+     * The register file as a module definition for the structural builder: the AXI4-Lite bundle
+     * {@code s_axi_control}, {@code interrupt} and each register's hardware ports.
+     */
+    public ModuleDef moduleDef() {
+        String s = "s_axi_control_";
+        ModuleDef.Builder d = ModuleDef.of(spec()).input("aclk", 1).input("aresetn", 1)
+                .input(s + "awaddr", addrW).input(s + "awprot", 3).input(s + "awvalid", 1).output(s + "awready", 1)
+                .input(s + "wdata", 32).input(s + "wstrb", 4).input(s + "wvalid", 1).output(s + "wready", 1)
+                .output(s + "bresp", 2).output(s + "bvalid", 1).input(s + "bready", 1)
+                .input(s + "araddr", addrW).input(s + "arprot", 3).input(s + "arvalid", 1).output(s + "arready", 1)
+                .output(s + "rdata", 32).output(s + "rresp", 2).output(s + "rvalid", 1).input(s + "rready", 1);
+        for (Register r : registers) {
+            switch (r.access()) {
+                case RO -> {
+                    if (!r.constant()) {
+                        d.input("in_" + r.portName(), r.width());
+                    }
+                }
+                case RW -> d.output("reg_" + r.portName(), r.width());
+                case W1C -> d.output("reg_" + r.portName(), r.width()).input("set_" + r.portName(), r.width());
+                case W1S -> d.output("reg_" + r.portName(), r.width()).input("clr_" + r.portName(), r.width());
+            }
+        }
+        return d.output("interrupt", 1).build();
     }
 
     /** A C header with offset, width, mask, reset value and access of every register. */
