@@ -10,8 +10,6 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.axi.AxiDma;
 import io.vitgen.hw.axi.RegisterMap;
-import io.vitgen.hw.axi.RegisterMap.Access;
-import io.vitgen.hw.axi.RegisterMap.Register;
 import io.vitgen.hw.struct.Instance;
 import io.vitgen.hw.struct.ModuleDef;
 import io.vitgen.hw.struct.Netlist;
@@ -153,71 +151,9 @@ public final class AcceleratorTop {
                 .build();
     }
 
-    static ModuleSpec dma(Params p) {
+    static AxiDma.Builder dma(Params p) {
         return AxiDma.builder().port("mem").dataWidth(p.dataW()).addrWidth(32).idWidth(1)
-                .maxOutstanding(p.maxOutstanding()).lenWidth(32).rowsWidth(16).build();
-    }
-
-    /** The register file's interface for the builder, from the map. */
-    static ModuleDef registerDef(RegisterMap map) {
-        ModuleDef.Builder b = ModuleDef.of(map.spec())
-                .input("aclk", 1)
-                .input("aresetn", 1);
-        int aw = map.addrWidth();
-        b.input("s_axi_control_awaddr", aw).input("s_axi_control_awprot", 3).input("s_axi_control_awvalid", 1)
-                .output("s_axi_control_awready", 1)
-                .input("s_axi_control_wdata", 32).input("s_axi_control_wstrb", 4).input("s_axi_control_wvalid", 1)
-                .output("s_axi_control_wready", 1)
-                .output("s_axi_control_bresp", 2).output("s_axi_control_bvalid", 1).input("s_axi_control_bready", 1)
-                .input("s_axi_control_araddr", aw).input("s_axi_control_arprot", 3).input("s_axi_control_arvalid", 1)
-                .output("s_axi_control_arready", 1)
-                .output("s_axi_control_rdata", 32).output("s_axi_control_rresp", 2).output("s_axi_control_rvalid", 1)
-                .input("s_axi_control_rready", 1);
-        for (Register r : map.registers()) {
-            if (r.access() != Access.RO) {
-                b.output("reg_" + r.portName(), r.width());
-            }
-            switch (r.access()) {
-                case RO -> {
-                    if (!r.constant()) {
-                        b.input("in_" + r.portName(), r.width());
-                    }
-                }
-                case W1C -> b.input("set_" + r.portName(), r.width());
-                case W1S -> b.input("clr_" + r.portName(), r.width());
-                case RW -> { }
-            }
-        }
-        return b.output("interrupt", 1).build();
-    }
-
-    static ModuleDef dmaDef(ModuleSpec spec, int dataW) {
-        int bytes = dataW / 8;
-        int desc = AxiDma.descriptorBits(32, 32, 16);
-        ModuleDef.Builder b = ModuleDef.of(spec).input("aclk", 1).input("aresetn", 1)
-                .input("s_rd_desc_tdata", desc).input("s_rd_desc_tvalid", 1).output("s_rd_desc_tready", 1)
-                .output("m_rd_status_tdata", 34).output("m_rd_status_tvalid", 1).input("m_rd_status_tready", 1)
-                .output("m_axis_rd_tdata", dataW).output("m_axis_rd_tkeep", bytes).output("m_axis_rd_tlast", 1)
-                .output("m_axis_rd_tvalid", 1).input("m_axis_rd_tready", 1)
-                .output("rd_busy", 1).output("rd_err_flag", 1).output("rd_err_code", 2).output("rd_err_addr", 32)
-                .input("s_wr_desc_tdata", desc).input("s_wr_desc_tvalid", 1).output("s_wr_desc_tready", 1)
-                .output("m_wr_status_tdata", 34).output("m_wr_status_tvalid", 1).input("m_wr_status_tready", 1)
-                .input("s_axis_wr_tdata", dataW).input("s_axis_wr_tvalid", 1).output("s_axis_wr_tready", 1)
-                .output("wr_busy", 1).output("wr_err_flag", 1).output("wr_err_code", 2).output("wr_err_addr", 32)
-                .input("err_clear", 1);
-        String m = "m_axi_mem_";
-        b.output(m + "arid", 1).output(m + "araddr", 32).output(m + "arlen", 8).output(m + "arsize", 3)
-                .output(m + "arburst", 2).output(m + "arlock", 1).output(m + "arcache", 4).output(m + "arprot", 3)
-                .output(m + "arvalid", 1).input(m + "arready", 1)
-                .input(m + "rid", 1).input(m + "rdata", dataW).input(m + "rresp", 2).input(m + "rlast", 1)
-                .input(m + "rvalid", 1).output(m + "rready", 1)
-                .output(m + "awid", 1).output(m + "awaddr", 32).output(m + "awlen", 8).output(m + "awsize", 3)
-                .output(m + "awburst", 2).output(m + "awlock", 1).output(m + "awcache", 4).output(m + "awprot", 3)
-                .output(m + "awvalid", 1).input(m + "awready", 1)
-                .output(m + "wdata", dataW).output(m + "wstrb", bytes).output(m + "wlast", 1).output(m + "wvalid", 1)
-                .input(m + "wready", 1)
-                .input(m + "bid", 1).input(m + "bresp", 2).input(m + "bvalid", 1).output(m + "bready", 1);
-        return b.build();
+                .maxOutstanding(p.maxOutstanding()).lenWidth(32).rowsWidth(16);
     }
 
     static ModuleDef ctrlDef(ModuleSpec spec, int dataW) {
@@ -242,7 +178,6 @@ public final class AcceleratorTop {
     /** The top's netlist: registers, DMA and controller, wired and checked. */
     public static Netlist netlist(Params p) {
         RegisterMap map = registers(p.designName());
-        ModuleSpec dmaSpec = dma(p);
         TopBuilder b = TopBuilder.module(p.topName()).describe(
                 "vitgen accelerator top (issue 13, in progress): s_axi_control registers and interrupt,",
                 "m_axi_mem AXI4 master (DMA), controller with command fetch, unit queues, dependency tokens,",
@@ -250,8 +185,8 @@ public final class AcceleratorTop {
                 "any other command stops the stream with a sticky error and the interrupt (docs/top.md).");
         Port aclk = b.input("aclk", 1);
         Port aresetn = b.input("aresetn", 1);
-        Instance regs = b.instance("u_regs", registerDef(map));
-        Instance dma = b.instance("u_dma", dmaDef(dmaSpec, p.dataW()));
+        Instance regs = b.instance("u_regs", map.moduleDef());
+        Instance dma = b.instance("u_dma", dma(p).moduleDef());
         Instance ctrl = b.instance("u_ctrl", ctrlDef(controller(p), p.dataW()));
         b.clockAndReset(aclk, aresetn);
         b.expose(regs.axiLite("s_axi_control"), "s_axi_control");
