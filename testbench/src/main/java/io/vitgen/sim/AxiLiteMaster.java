@@ -24,6 +24,11 @@ public final class AxiLiteMaster {
     AxiLiteMaster(Simulation sim, String prefix) {
         this.sim = sim;
         this.prefix = prefix;
+        // Idle from the start: with a random initial state an undriven VALID could otherwise hand
+        // the slave a transaction nobody sent (a WDATA beat pairing with the first real address).
+        for (String p : new String[] {"_awvalid", "_wvalid", "_bready", "_arvalid", "_rready"}) {
+            sim.poke(prefix + p, 0);
+        }
     }
 
     /** Cycles a transaction may take before the run fails (default 1000). */

@@ -1,0 +1,108 @@
+package io.vitgen.top;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vitgen.emit.Emitter;
+import io.vitgen.hw.top.AcceleratorTop;
+import io.vitgen.sim.AxiLiteMaster;
+import io.vitgen.sim.AxiMemory;
+import io.vitgen.sim.SimOptions;
+import io.vitgen.sim.Simulation;
+import io.vitgen.sim.VerilatedModel;
+
+/**
+ * The accelerator top ({@link AcceleratorTop}) in the harness: the AXI4 memory model on
+ * {@code m_axi_mem}, an AXI4-Lite master on {@code s_axi_control}; {@link #run} loads an image,
+ * programs the registers, starts and waits for the interrupt (a run that does not raise it within
+ * the cycle budget fails: the top must never hang).
+ */
+final class TopRig implements AutoCloseable {
+
+    private static final Map<AcceleratorTop.Params, VerilatedModel> MODELS = new HashMap<>();
+
+    /** What a run left in the registers. */
+    record Outcome(long status, long error, long errCmd, long cycles, Map<String, Long> counters) {
+        boolean done() {
+            return (status & 2) != 0;
+        }
+
+        boolean failed() {
+            return (status & 4) != 0;
+        }
+    }
+
+    static List<Path> emit(AcceleratorTop.Params p) {
+        return Emitter.writeModules(List.of(AcceleratorTop.netlist(p).spec()),
+                Path.of("target", "cosim-rtl", p.topName() + "-" + p.dataW() + "-" + p.bufLog2()));
+    }
+
+    static synchronized VerilatedModel model(AcceleratorTop.Params p) {
+        return MODELS.computeIfAbsent(p, k -> VerilatedModel.build(emit(k), k.topName(), Map.of()));
+    }
+
+    final AcceleratorTop.Params params;
+    final Simulation sim;
+    final AxiMemory mem;
+    final AxiLiteMaster ctl;
+    private final String irq;
+
+    TopRig(AcceleratorTop.Params p, long seed, AxiMemory.Config cfg) {
+        this.params = p;
+        VerilatedModel m = model(p);
+        this.sim = m.open(seed, SimOptions.randomInitialState());
+        this.mem = sim.axiMemory("m_axi_mem", cfg);
+        this.ctl = sim.axiLite("s_axi_control");
+        this.irq = m.ports().stream().map(x -> x.name()).filter(n -> n.endsWith("interrupt")).findFirst()
+                .orElseThrow(() -> new AssertionError("no interrupt port"));
+        sim.reset(4);
+    }
+
+    @Override
+    public void close() {
+        sim.close();
+    }
+
+    /** Writes the image at {@code base}, sets the window and the command address, starts, waits. */
+    Outcome run(byte[] image, long base, long cmdAddr, long windowBase, long windowSize, long maxCycles) {
+        mem.load(base, image);
+        return start(cmdAddr, windowBase, windowSize, maxCycles);
+    }
+
+    Outcome start(long cmdAddr, long windowBase, long windowSize, long maxCycles) {
+        ok(ctl.write(0x04, 3));                                   // IRQ_ENABLE: done, error
+        ok(ctl.write(0x08, 3));                                   // clear IRQ_STATUS
+        ok(ctl.write(AcceleratorTop.REG_ERROR, 0x3F));            // clear sticky errors
+        ok(ctl.write(AcceleratorTop.REG_CMD_ADDR, cmdAddr));
+        ok(ctl.write(AcceleratorTop.REG_IMG_BASE, windowBase));
+        ok(ctl.write(AcceleratorTop.REG_IMG_SIZE, windowSize));
+        if (sim.peekLong(irq) != 0) {
+            throw new AssertionError("interrupt still high after clearing IRQ_STATUS");
+        }
+        long t0 = sim.cycle();
+        ok(ctl.write(AcceleratorTop.REG_CONTROL, 1));
+        while (sim.peekLong(irq) == 0) {
+            if (sim.cycle() - t0 > maxCycles) {
+                throw new AssertionError("the top did not raise its interrupt within " + maxCycles
+                        + " cycles (STATUS = " + ctl.readOk(AcceleratorTop.REG_STATUS) + ", seed " + sim.seed() + ")");
+            }
+            sim.run(16);
+        }
+        long cycles = sim.cycle() - t0;
+        Map<String, Long> cnt = new HashMap<>();
+        String[] names = {"total", "array", "load", "store", "softmax", "lnorm", "gelu", "fetch", "stall", "commands"};
+        for (int i = 0; i < names.length; i++) {
+            cnt.put(names[i], ctl.readOk(AcceleratorTop.REG_CYC_TOTAL + 4L * i));
+        }
+        return new Outcome(ctl.readOk(AcceleratorTop.REG_STATUS), ctl.readOk(AcceleratorTop.REG_ERROR),
+                ctl.readOk(AcceleratorTop.REG_ERR_CMD), cycles, cnt);
+    }
+
+    private static void ok(int resp) {
+        if (resp != AxiLiteMaster.OKAY) {
+            throw new AssertionError("AXI4-Lite write answered " + resp);
+        }
+    }
+}
