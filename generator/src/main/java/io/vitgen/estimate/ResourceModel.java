@@ -65,7 +65,8 @@ public final class ResourceModel {
 
     /**
      * {@code vitgen_mac_gemm}: per MAC the operand, product, accumulator and shadow registers
-     * (2 (A_W + W_W) + 2 ACC_W flip-flops) and about 3 ACC_W + 1 LUT of adder and drain multiplexer;
+     * (2 (A_W + W_W) + 2 ACC_W flip-flops) and about ACC_W + 11 LUT of adder and drain multiplexer (the
+     * lean array of docs/mac.md: 45 LUT per MAC at ACC_W = 32 measured on 16x16, packed or not);
      * one DSP per multiplier (half with int8x2 packing; 4-bit x 4-bit products go to LUTs, about 27
      * LUT each); the requantizer lanes; per column the drain and bias stage, and with fewer
      * requantizer lanes than columns the row FIFO, serializer and reassembly.
@@ -76,7 +77,7 @@ public final class ResourceModel {
 
     /**
      * LUT per MAC of the planned lean array (issue 14 item 3: accumulation inside the DSP, a narrow
-     * drain, shared control), in place of 3 ACC_W + 1 (+ 4 packed) of the generated one. An
+     * drain, shared control), in place of ACC_W + 11 of the generated one. An
      * assumption until that array is generated and measured: change it here then.
      */
     public static final int LEAN_LUT_PER_MAC = 45;
@@ -92,7 +93,7 @@ public final class ResourceModel {
         boolean lutMultipliers = s.aW() <= 4 && s.wW() <= 4;
         int sumW = s.sumW();
         long dsp = (lutMultipliers ? 0 : s.packInt8x2() ? macs / 2 : macs) + s.reqLanes() * requantLaneDsps(sumW);
-        long perMac = lean ? LEAN_LUT_PER_MAC : 3L * s.accW() + 1 + (s.packInt8x2() ? 4 : 0);
+        long perMac = lean ? LEAN_LUT_PER_MAC : s.accW() + 11L;
         long lut = macs * perMac + (lutMultipliers ? 27 * macs : 0)
                 + s.reqLanes() * requantLaneLuts(sumW) + 20L * s.cols() + (s.reqBeats() > 1 ? 90L * s.cols() : 0);
         long ff = macs * (2L * (s.aW() + s.wW()) + 2L * s.accW()) + s.reqLanes() * requantLaneFlipFlops(sumW)
