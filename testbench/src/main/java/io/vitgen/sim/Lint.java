@@ -24,30 +24,7 @@ public final class Lint {
     public static String run(List<Path> files, String top, Map<String, ?> parameters) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("verilator", "--lint-only", "-Wall", "--top-module", top));
         parameters.forEach((k, v) -> cmd.add("-G" + k + "=" + v));
-        for (Path f : files) {
-            cmd.add(f.toString());
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run verilator (" + e.getMessage() + "); install it with "
-                    + "apt-get install -y verilator - the lint tests need it and do not skip", e);
-        }
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("verilator lint of " + top + " " + parameters + " timed out after 300 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while linting " + top, e);
-        }
-        if (p.exitValue() != 0 && text.isBlank()) {
-            text = "verilator exited with " + p.exitValue();
-        }
-        return text.isBlank() ? "" : "== " + top + " " + parameters + "\n" + text.strip() + "\n";
+        return tool(cmd, files, "verilator", "== " + top + " " + parameters);
     }
 
     /**
@@ -58,6 +35,11 @@ public final class Lint {
     public static String iverilog(List<Path> files, String top, Map<String, ?> parameters) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("iverilog", "-g2005", "-Wall", "-o", "/dev/null", "-s", top));
         parameters.forEach((k, v) -> cmd.add("-P" + top + "." + k + "=" + v));
+        return tool(cmd, files, "iverilog", "== iverilog " + top + " " + parameters);
+    }
+
+    /** Runs a checker on the files; its output under {@code heading}, or "" when it printed nothing. */
+    private static String tool(List<String> cmd, List<Path> files, String name, String heading) throws IOException {
         for (Path f : files) {
             cmd.add(f.toString());
         }
@@ -65,22 +47,22 @@ public final class Lint {
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("cannot run iverilog (" + e.getMessage() + "); install it with "
-                    + "apt-get install -y iverilog - the lint tests need it and do not skip", e);
+            throw new IOException("cannot run " + name + " (" + e.getMessage() + "); install it with "
+                    + "apt-get install -y " + name + " - the lint tests need it and do not skip", e);
         }
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("iverilog elaboration of " + top + " " + parameters + " timed out after 300 s");
+                throw new IOException(name + " on " + heading.substring(3) + " timed out after 300 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while elaborating " + top, e);
+            throw new IOException("interrupted while running " + name + " on " + heading.substring(3), e);
         }
         if (p.exitValue() != 0 && text.isBlank()) {
-            text = "iverilog exited with " + p.exitValue();
+            text = name + " exited with " + p.exitValue();
         }
-        return text.isBlank() ? "" : "== iverilog " + top + " " + parameters + "\n" + text.strip() + "\n";
+        return text.isBlank() ? "" : heading + "\n" + text.strip() + "\n";
     }
 }
