@@ -1,11 +1,9 @@
 package io.vitgen.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
-import io.vitgen.config.ConfigException;
 import io.vitgen.config.ConfigLoader;
 import io.vitgen.estimate.EstimateReport;
 import io.vitgen.estimate.Performance;
@@ -31,26 +29,9 @@ final class EstimateCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        ConfigLoader loader = new ConfigLoader().warnings(w -> { });
-        if (configFile != null) {
-            if (configFile.isBlank()) {
-                return usageError("--config needs a file name; '" + configFile + "' is empty");
-            }
-            loader.file(Path.of(configFile));
-        }
-        for (String s : sets) {
-            loader.set(s);
-        }
-        Config config;
-        try {
-            config = loader.load();
-        } catch (ConfigException e) {
-            io.err().println(name() + ": " + e.getMessage());
-            io.err().println("Keys and ranges: vitgen config --explain");
+        Config config = loadConfig(new ConfigLoader().warnings(w -> { }), configFile, sets, "Keys and ranges: vitgen config --explain");
+        if (config == null) {
             return 2;
-        }
-        for (String note : loader.notes()) {
-            io.err().println(name() + ": note: " + note);
         }
         Performance.Estimate e = Performance.of(config);
         io.out().print(json ? EstimateReport.json(e) : EstimateReport.text(e));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
-import io.vitgen.config.ConfigException;
 import io.vitgen.config.ConfigLoader;
 import io.vitgen.emit.DesignWriter;
 import io.vitgen.emit.Resources;
@@ -50,26 +49,9 @@ final class GenerateCommand extends CliCommand {
         } catch (InvalidPathException e) {
             return usageError("--out '" + out + "' is not a valid folder name: " + e.getReason());
         }
-        ConfigLoader loader = new ConfigLoader();
-        if (configFile != null) {
-            if (configFile.isBlank()) {
-                return usageError("--config needs a file name; '" + configFile + "' is empty");
-            }
-            loader.file(Path.of(configFile));
-        }
-        for (String s : sets) {
-            loader.set(s);
-        }
-        Config config;
-        try {
-            config = loader.load();
-        } catch (ConfigException e) {
-            io.err().println(name() + ": " + e.getMessage());
-            io.err().println("Nothing was written. Keys and ranges: vitgen config --explain");
+        Config config = loadConfig(new ConfigLoader(), configFile, sets, "Nothing was written. Keys and ranges: vitgen config --explain");
+        if (config == null) {
             return 2;
-        }
-        for (String note : loader.notes()) {
-            io.err().println(name() + ": note: " + note);
         }
         long t0 = System.nanoTime();
         try {

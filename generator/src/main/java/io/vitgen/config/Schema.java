@@ -131,7 +131,8 @@ public final class Schema {
         return best;
     }
 
-    static int editDistance(String a, String b) {
+    /** Levenshtein distance, for "did you mean" suggestions (keys here, commands and options in the CLI). */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
