@@ -23,6 +23,7 @@ import io.vitgen.hw.top.AcceleratorTop;
 import io.vitgen.hw.struct.ModuleDef;
 import io.vitgen.hw.struct.Width;
 import io.vitgen.sim.AxiMemory;
+import io.vitgen.sim.Lint;
 
 /**
  * The controller's compute-unit side (command port, queue, tokens, done, err, busy counter) and the
@@ -104,6 +105,18 @@ class TopUnitPortCosimTest {
 
     static Command store(Space s, long src, int srcStride, long dst, int dstStride, int rows, int len, Command.Deps d) {
         return new Command.Store(d, Operand.of(s, src, srcStride), Operand.of(Space.DRAM, dst, dstStride), rows, len);
+    }
+
+    @Test
+    void topWithAnAttachedUnitIsLintClean() throws Exception {
+        // 128-bit port, spaces sized per space (not powers of two), one unit with two channels
+        AcceleratorTop.Params p = new AcceleratorTop.Params("vt", 128, 12, 2, 4,
+                List.of(4096L, 3008L, 2048L, 4096L, 1040L, 4096L, 528L));
+        AcceleratorTop t = new AcceleratorTop(p).attach(Unit.GELU, copyUnit(), Map.of(), List.of("x"), List.of("o"));
+        List<Path> rtl = new ArrayList<>(TopRig.emit(t));
+        rtl.add(unitFile());
+        assertEquals("", Lint.run(rtl, p.topName(), Map.of()), "verilator -Wall must print nothing");
+        assertEquals("", Lint.iverilog(rtl, p.topName(), Map.of()), "iverilog -g2005 -Wall must print nothing");
     }
 
     @Test

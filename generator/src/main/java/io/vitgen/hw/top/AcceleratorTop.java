@@ -26,16 +26,19 @@ import io.vitgen.hw.struct.Width;
 
 /**
  * The accelerator top as far as issue 13 has come: AXI4-Lite registers ({@code s_axi_control},
- * interrupt), the AXI4 DMA ({@code m_axi_mem}) and the controller ({@code vitgen_top_ctrl}: command
- * fetch, dispatcher, unit queues, dependency tokens, the LOAD and STORE units, the on-chip
- * buffers), composed with the structural builder. It runs the commands of {@link #SUPPORTED}; the
+ * interrupt), the AXI4 DMA ({@code m_axi_mem}), the controller ({@code vitgen_top_ctrl}: command
+ * fetch, dispatcher, unit queues, dependency tokens, the LOAD and STORE units), the on-chip buffers
+ * behind a crossbar of buffer channels ({@code vitgen_top_bufs}, {@link TopBuffers}) and the compute
+ * units attached with {@link #attach} (docs/top-units.md), composed with the structural builder. It
+ * runs LOAD, STORE, SYNC, END and the opcodes of the attached units ({@link #supported()}); the
  * controller stops with a sticky error bit and the interrupt on any other, and
- * {@link #requireSupported} refuses such a stream on the Java side. Not part of
+ * {@link #requireRunnable} refuses such a stream on the Java side. Not part of
  * {@code ./vitgen generate} until the top runs a whole encoder layer (docs/top.md).
  *
  * <pre>
- * Netlist top = AcceleratorTop.netlist(AcceleratorTop.Params.defaults("vitgen"));
- * ModuleSpec spec = top.spec();      // vitgen_top and its children
+ * AcceleratorTop top = new AcceleratorTop(AcceleratorTop.Params.defaults("vitgen"))
+ *         .attach(Unit.GELU, geluDef, Map.of(), List.of("x"), List.of("o"));
+ * ModuleSpec spec = top.netlist().spec();      // vitgen_top and its children
  * </pre>
  */
 public final class AcceleratorTop {
@@ -77,12 +80,12 @@ public final class AcceleratorTop {
     /** Counter registers and the controller outputs that drive them. */
     private static final String[][] COUNTERS = {
         {"CYC_TOTAL", "cnt_total", "cycles from START to done or error"},
-        {"CYC_ARRAY", "cnt_array", "cycles the GEMM array is busy (no GEMM unit yet: 0)"},
+        {"CYC_ARRAY", "cnt_array", "cycles a reduction step enters the GEMM array (mac_active; 0 without a GEMM unit)"},
         {"CYC_LOAD", "cnt_load", "cycles the LOAD unit is busy"},
         {"CYC_STORE", "cnt_store", "cycles the STORE unit is busy"},
-        {"CYC_SOFTMAX", "cnt_softmax", "cycles the softmax unit is busy (not in this top yet: 0)"},
-        {"CYC_LNORM", "cnt_lnorm", "cycles the LayerNorm unit is busy (not in this top yet: 0)"},
-        {"CYC_GELU", "cnt_gelu", "cycles the GELU unit is busy (not in this top yet: 0)"},
+        {"CYC_SOFTMAX", "cnt_softmax", "cycles the softmax unit is busy (0 without one)"},
+        {"CYC_LNORM", "cnt_lnorm", "cycles the LayerNorm unit is busy (0 without one)"},
+        {"CYC_GELU", "cnt_gelu", "cycles the GELU unit is busy (0 without one)"},
         {"CYC_FETCH", "cnt_fetch", "cycles the command fetch is busy"},
         {"CYC_STALL", "cnt_stall", "cycles a unit waits for a memory beat or for the memory to take one"},
         {"CMD_DONE", "cnt_cmds", "commands completed"},
