@@ -336,14 +336,21 @@ final class GemmRig {
             Space os = g.out().space();
             byte[] e = expected.get(os);
             byte[] a = mem.get(os);
+            StringBuilder diff = new StringBuilder();
+            int bad = 0;
             for (int i = 0; i < e.length; i++) {
                 if (e[i] != a[i]) {
                     long off = i - g.out().addr();
                     long row = off / g.out().stride();
                     long col = (off % g.out().stride()) / g.epilogue().outBytes();
-                    fail("output byte " + i + " of " + os + " (row " + row + ", column " + col + "): expected " + e[i]
-                            + ", got " + a[i] + " (seed " + seed + ")");
+                    if (bad++ < 8) {
+                        diff.append(String.format("%n  byte %d of %s (row %d, column %d): expected %d, got %d", i, os, row, col,
+                                e[i], a[i]));
+                    }
                 }
+            }
+            if (bad > 0) {
+                fail(bad + " output bytes differ (seed " + seed + ", " + g + "):" + diff);
             }
             assertArrayEquals(e, a);
             return res;
