@@ -1,6 +1,7 @@
 package io.vitgen.hw.top;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.vitgen.config.Config;
@@ -8,6 +9,8 @@ import io.vitgen.hw.Cells;
 import io.vitgen.hw.MacArray;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
+import io.vitgen.hw.struct.ModuleDef;
+import io.vitgen.hw.struct.Width;
 
 /**
  * The GEMM unit of the accelerator top, {@code vitgen_top_gemm} (docs/top-gemm.md): it executes one
@@ -95,7 +98,30 @@ public final class GemmUnit {
         }
     }
 
+    /** The unit's read channels (docs/top-units.md), in the order the top attaches them. */
+    public static final List<String> READS = List.of("a", "w", "t", "r");
+    /** The unit's write channel. */
+    public static final List<String> WRITES = List.of("o");
+
     private GemmUnit() {
+    }
+
+    /** The unit's interface for the structural builder ({@code AcceleratorTop.attachGemm}). */
+    public static ModuleDef moduleDef(Params p) {
+        ModuleDef.Builder b = ModuleDef.of(spec(p));
+        p.parameters().forEach(b::param);
+        b.input("aclk", 1).input("aresetn", 1)
+                .axisPorts("cmd", true, Width.fixed(AcceleratorTop.CMD_W), false)
+                .output("done", 1).output("err", 6).output("busy", 1).output("mac_active", 1);
+        for (String c : READS) {
+            b.axisPorts(c + "_rd_desc", false, Width.fixed(100), false)
+                    .axisPorts(c + "_rd", true, Width.times(8, "BB"), true)
+                    .input(c + "_rd_tkeep", Width.param("BB"));
+        }
+        b.axisPorts("o_wr_desc", false, Width.fixed(100), false)
+                .axisPorts("o_wr", false, Width.times(8, "BB"), true)
+                .axisPorts("o_wr_sts", true, Width.fixed(1), false);
+        return b.build();
     }
 
     /** {@code vitgen_top_gemm} with the parameters as its defaults, the engine and cells as children. */
