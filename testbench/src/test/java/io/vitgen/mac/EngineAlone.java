@@ -21,7 +21,11 @@ public final class EngineAlone {
 
     public EngineAlone(MacArray.Shape shape) {
         this.shape = shape;
-        this.model = MacGemmCosimTest.build(shape);
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "rtl", "engine-alone" + (shape.packInt8x2() ? "-int8x2" : ""));
+        List<java.nio.file.Path> files = io.vitgen.emit.Emitter.writeModules(List.of(MacArray.gemm(shape)), dir);
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        shape.parameters().forEach((k, v) -> params.put(k, Long.toString(v)));
+        this.model = VerilatedModel.build(files, "vitgen_mac_gemm", params);
     }
 
     /** Cycles from the first operand beat to the last output row of an M x K x N GEMM (bit-exact checked). */
