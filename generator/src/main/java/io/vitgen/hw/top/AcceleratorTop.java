@@ -290,6 +290,17 @@ public final class AcceleratorTop {
         return this;
     }
 
+    /**
+     * Attaches the GEMM unit {@code vitgen_top_gemm} (docs/top-gemm.md) with its channels a, w, t, r
+     * and o; it runs GEMM (a RESADD in the GEMM queue stops the stream with ERROR bit 1).
+     */
+    public AcceleratorTop attachGemm(GemmUnit.Params p) {
+        if (p.bb() != params.bb()) {
+            throw new IllegalArgumentException("GEMM unit BB = " + p.bb() + " bytes differs from the top's " + params.bb());
+        }
+        return attach(Unit.GEMM, GemmUnit.moduleDef(p), Map.of(), GemmUnit.READS, GemmUnit.WRITES, Set.of(Command.OP_GEMM));
+    }
+
     /** Opcodes this top runs: LOAD, STORE, SYNC, END and those of the attached units. */
     public Set<Integer> supported() {
         Set<Integer> s = new java.util.TreeSet<>(SUPPORTED);
