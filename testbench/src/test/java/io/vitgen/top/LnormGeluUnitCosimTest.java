@@ -1,7 +1,6 @@
 package io.vitgen.top;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vitgen.compile.Command;
@@ -36,11 +35,13 @@ class LnormGeluUnitCosimTest {
         rig.buffers.clear();
         before.forEach((s, b) -> rig.buffers.put(s, b.clone()));
         RowUnitRig.Outcome o = rig.run(RowUnitRig.cmdBits(c.unit()), 2_000_000);
-        assertEquals(0, o.err(), c.labels().get(c.unitCmd()) + ": err bits, seed " + seed);
-        assertEquals(expectedDescs(c.unit()), o.descs(), c.labels().get(c.unitCmd()) + ": descriptors, seed " + seed);
+        RowUnitRig.check(o.err() == 0, c.labels().get(c.unitCmd()) + ": err bits " + o.err() + ", seed " + seed);
+        RowUnitRig.check(expectedDescs(c.unit()).equals(o.descs()), c.labels().get(c.unitCmd()) + ": descriptors "
+                + o.descs() + ", expected " + expectedDescs(c.unit()) + ", seed " + seed);
         byte[] want = c.expected(seed);
         byte[] got = c.outputIn(rig.buffers);
-        assertNull(c.firstDifference(want, got), "seed " + seed);
+        String diff = c.firstDifference(want, got);
+        RowUnitRig.check(diff == null, diff + ", seed " + seed);
         // nothing but the output rows changed
         Operand out = c.unitOut();
         byte[] wantBuf = before.get(out.space()).clone();
@@ -49,7 +50,7 @@ class LnormGeluUnitCosimTest {
         }
         for (Space s : before.keySet()) {
             byte[] w = s == out.space() ? wantBuf : before.get(s);
-            assertTrue(Arrays.equals(w, rig.buffers.get(s)), s + ": bytes outside the output rows changed, seed " + seed);
+            RowUnitRig.check(Arrays.equals(w, rig.buffers.get(s)), s + ": bytes outside the output rows changed, seed " + seed);
         }
         return o.cycles();
     }
@@ -85,13 +86,21 @@ class LnormGeluUnitCosimTest {
     }
 
     static RowUnitRig lnRig(int lanes, int bb, long seed) {
+        return lnRig(lanes, bb, seed, true);
+    }
+
+    static RowUnitRig lnRig(int lanes, int bb, long seed, boolean stalls) {
         ModuleSpec spec = LnormUnit.spec(lanes, 768, bb);
-        return new RowUnitRig(spec, bb, List.of("x", "t"), List.of("o"), seed, true);
+        return new RowUnitRig(spec, bb, List.of("x", "t"), List.of("o"), seed, stalls);
     }
 
     static RowUnitRig geluRig(boolean shift, int lanes, int bb, long seed) {
+        return geluRig(shift, lanes, bb, seed, true);
+    }
+
+    static RowUnitRig geluRig(boolean shift, int lanes, int bb, long seed, boolean stalls) {
         ModuleSpec spec = GeluUnit.spec(shift, lanes, 768, bb);
-        return new RowUnitRig(spec, bb, List.of("x"), List.of("o"), seed, true);
+        return new RowUnitRig(spec, bb, List.of("x"), List.of("o"), seed, stalls);
     }
 
     @Test

@@ -1,9 +1,5 @@
 package io.vitgen.top;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.vitgen.compile.Command;
 import io.vitgen.compile.CommandCodec;
 import io.vitgen.compile.Space;
@@ -122,7 +118,7 @@ final class RowUnitRig implements AutoCloseable {
         int statuses = 0;
         while (err < 0) {
             if (sim.cycle() - start > maxCycles) {
-                fail("no done pulse within " + maxCycles + " cycles; descriptors so far " + descs + ", seed " + sim.seed());
+                check(false, "no done pulse within " + maxCycles + " cycles; descriptors so far " + descs + ", seed " + sim.seed());
             }
             // Single cycles while the done pulse may come (just after the command, after the last
             // status beat), chunks otherwise.
@@ -148,7 +144,7 @@ final class RowUnitRig implements AutoCloseable {
                 }
                 for (Beat b : wrData.get(c).take()) {
                     Desc desc = openWrites.get(c).peek();
-                    assertTrue(desc != null, c + "_wr beat before its descriptor, seed " + sim.seed());
+                    check(desc != null, c + "_wr beat before its descriptor, seed " + sim.seed());
                     int[] pos = wrPos.get(c);
                     byte[] buf = buffers.get(space(desc.space()));
                     byte[] data = bytes(b.data(), bb);
@@ -162,7 +158,7 @@ final class RowUnitRig implements AutoCloseable {
                         pos[0]++;
                     }
                     boolean end = pos[0] == desc.rows();
-                    assertEquals(end, b.last(), c + "_wr tlast at row " + pos[0] + " byte " + pos[1] + ", seed " + sim.seed());
+                    check(end == b.last(), c + "_wr tlast at row " + pos[0] + " byte " + pos[1] + ", seed " + sim.seed());
                     if (end) {
                         openWrites.get(c).poll();
                         wrPos.get(c)[0] = 0;
@@ -173,7 +169,7 @@ final class RowUnitRig implements AutoCloseable {
             }
         }
         for (String c : writes) {
-            assertTrue(openWrites.get(c).isEmpty(), c + ": done before every write descriptor completed");
+            check(openWrites.get(c).isEmpty(), c + ": done before every write descriptor completed");
         }
         return new Outcome(descs, err, sim.cycle() - start);
     }
@@ -192,6 +188,13 @@ final class RowUnitRig implements AutoCloseable {
                 boolean last = r == d.rows() - 1 && j == beatsPerRow - 1;
                 src.push(Beat.of(new BigInteger(1, reverse(lanes)), last).withKeep(keep));
             }
+        }
+    }
+
+    /** Fails with the message (an AssertionError: the benchmark runs without JUnit). */
+    static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new AssertionError(message);
         }
     }
 
