@@ -127,6 +127,19 @@ class LnormGeluUnitCosimTest {
         long seed = Seeds.of("LnormGeluUnitCosimTest.ln1", 0x11_4E08L);
         try (RowUnitRig rig = lnRig(1, 8, seed)) {
             runCase(rig, RowCase.layerNorm(seed, 13, 40), seed);
+            // a bias beyond int32 (bit 1) and a scale entry with k = 63 (bit 2): the command runs, then reports
+            RowCase c = RowCase.layerNorm(seed + 3, 2, 40);
+            Command.LayerNorm l = (Command.LayerNorm) c.unit();
+            for (int bad = 0; bad < 2; bad++) {
+                Map<Space, byte[]> buf = c.buffersBefore(seed);
+                rig.buffers.clear();
+                rig.buffers.putAll(buf);
+                Operand t = bad == 0 ? l.biasTable().plus(8L * 39 + 5) : l.scaleTable().plus(8L * 17 + 4);
+                RowCase.put(buf.get(t.space()), t.addr(), 1, bad == 0 ? 1 : 63);
+                RowUnitRig.Outcome o = rig.run(RowUnitRig.cmdBits(l), 100_000);
+                assertEquals(bad == 0 ? 0b10 : 0b100, o.err(), bad == 0 ? "bias 2^40" : "k = 63");
+                assertEquals(expectedDescs(l), o.descs(), "the command runs");
+            }
             runCase(rig, RowCase.layerNorm(seed + 1, 3, 192), seed + 1);
         }
     }
