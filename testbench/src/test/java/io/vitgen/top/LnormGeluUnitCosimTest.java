@@ -154,6 +154,7 @@ class LnormGeluUnitCosimTest {
             RowCase c = RowCase.gelu(seed + 2, 2, 72, false);
             BigInteger good = RowUnitRig.cmdBits(c.unit());
             refused(rig, good.setBit(8), 0b10, "the i-GELU flag on a ShiftGELU unit");
+            refused(rig, RowUnitRig.cmdBits(RowCase.gelu(seed + 9, 2, 72, true).unit()), 0b10, "an i-GELU command");
             refused(rig, withWord(good, 2, 2 | (72L << 16) | (200L << 32)), 0b10, "X = 200");
             refused(rig, withWord(good, 2, 2 | (769L << 16) | (5L << 32)), 0b10, "769 elements > MAX_ROW 768");
             refused(rig, withWord(good, 2, 2 | (72L << 16)), 0b100, "X = 0");
@@ -181,6 +182,7 @@ class LnormGeluUnitCosimTest {
             RowCase c = RowCase.gelu(seed + 2, 2, 72, true);
             BigInteger good = RowUnitRig.cmdBits(c.unit());
             refused(rig, good.clearBit(8), 0b10, "ShiftGELU on an i-GELU unit");
+            refused(rig, RowUnitRig.cmdBits(RowCase.gelu(seed + 9, 2, 72, false).unit()), 0b10, "a ShiftGELU command");
             refused(rig, withWord(good, 3, -(1L << 21) & 0xFFFF_FFFFL), 0b10, "b = -2^21");
             refused(rig, withWord(good, 3, 5), 0b100, "b = 5");
             refused(rig, withWord(good, 4, -(1L << 41)), 0b10, "c = -2^41");

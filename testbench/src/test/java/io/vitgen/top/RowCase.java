@@ -204,7 +204,7 @@ record RowCase(List<Command> cmds, List<String> labels, byte[] image, long cmdAd
         PolyGelu.Constants k = null;
         long maxAbs = 1;
         if (igelu) {
-            k = PolyGelu.Constants.of(Math.scalb(1.0, -8 - rnd.nextInt(9)) * (1 + rnd.nextDouble()));
+            k = PolyGelu.Constants.of(Math.scalb(1.0, -9 - rnd.nextInt(9)) * (1 + rnd.nextDouble()));   // S in [2^-17, 2^-8)
             for (long[] row : xs) {
                 for (long y : PolyGelu.apply(row, k)) {
                     maxAbs = Math.max(maxAbs, Math.abs(y));

@@ -73,6 +73,24 @@ public final class GeluUnit {
                 .build();
     }
 
+    /**
+     * Attaches the unit to a top as its GELU unit (read channel x, write channel o) at the top's
+     * BB; the one call that puts GELU into an {@link AcceleratorTop}.
+     */
+    public static AcceleratorTop attach(AcceleratorTop top, boolean shift, int lanes, int maxRow) {
+        return top.attach(io.vitgen.compile.Unit.GELU, moduleDef(shift, lanes, maxRow, top.params().bb()),
+                java.util.Map.of(), java.util.List.of("x"), java.util.List.of("o"));
+    }
+
+    /** {@link #attach(AcceleratorTop, boolean, int, int)} for a configuration's gelu.* keys. */
+    public static AcceleratorTop attach(AcceleratorTop top, Config.Gelu config) {
+        return switch (config.variant()) {
+            case "shiftgelu" -> attach(top, true, config.lanes(), config.maxRow());
+            case "igelu" -> attach(top, false, config.lanes(), 1);
+            default -> throw new IllegalArgumentException("unknown gelu.variant " + config.variant());
+        };
+    }
+
     /** The interface for the structural builder: the command port, read channel x, write channel o. */
     public static ModuleDef moduleDef(boolean shift, int lanes, int maxRow, int bb) {
         ModuleDef.Builder b = ModuleDef.of(spec(shift, lanes, maxRow, bb))

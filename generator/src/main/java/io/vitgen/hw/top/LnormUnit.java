@@ -79,6 +79,23 @@ public final class LnormUnit {
         return Math.max(Math.max(in, block), Math.max(out, (channels + lanes - 1) / lanes));
     }
 
+    /**
+     * Attaches the unit to a top as its LNORM unit (read channels x and t, write channel o) at
+     * the top's BB; the one call that puts LAYERNORM into an {@link AcceleratorTop}.
+     */
+    public static AcceleratorTop attach(AcceleratorTop top, int lanes, int maxChannels) {
+        return top.attach(io.vitgen.compile.Unit.LNORM, moduleDef(lanes, maxChannels, top.params().bb()),
+                java.util.Map.of(), java.util.List.of("x", "t"), java.util.List.of("o"));
+    }
+
+    /** {@link #attach(AcceleratorTop, int, int)} for a configuration's layernorm.* keys. */
+    public static AcceleratorTop attach(AcceleratorTop top, Config.LayerNorm config) {
+        if (!"ilayernorm".equals(config.variant())) {
+            throw new IllegalArgumentException("layernorm.variant = " + config.variant() + " is not supported");
+        }
+        return attach(top, config.lanes(), config.maxChannels());
+    }
+
     /** The interface for the structural builder: the command port, read channels x and t, write channel o. */
     public static ModuleDef moduleDef(int lanes, int maxChannels, int bb) {
         ModuleDef.Builder b = ModuleDef.of(spec(lanes, maxChannels, bb))
