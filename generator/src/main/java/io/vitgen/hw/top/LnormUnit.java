@@ -71,14 +71,6 @@ public final class LnormUnit {
                 .build();
     }
 
-    /** Cycles per row of C channels in steady state: the slower of the input and the block. */
-    public static int cyclesPerRow(int lanes, int bb, int channels) {
-        int in = (2 * channels + bb - 1) / bb;
-        int block = Math.max(LayerNormGeometry.PASSES, (channels + lanes - 1) / lanes);
-        int out = (channels + Math.min(lanes, bb) - 1) / Math.min(lanes, bb);
-        return Math.max(Math.max(in, block), Math.max(out, (channels + lanes - 1) / lanes));
-    }
-
     /**
      * Attaches the unit to a top as its LNORM unit (read channels x and t, write channel o) at
      * the top's BB; the one call that puts LAYERNORM into an {@link AcceleratorTop}.
