@@ -50,7 +50,16 @@ final class TopRig implements AutoCloseable {
     }
 
     static synchronized VerilatedModel model(AcceleratorTop top) {
-        return MODELS.computeIfAbsent(key(top), k -> VerilatedModel.build(emit(top), top.params().topName(), Map.of()));
+        return model(top, List.of());
+    }
+
+    /** The model of a top whose units include modules vitgen does not generate ({@code extra} Verilog files). */
+    static synchronized VerilatedModel model(AcceleratorTop top, List<Path> extra) {
+        return MODELS.computeIfAbsent(key(top) + extra, k -> {
+            List<Path> files = new java.util.ArrayList<>(emit(top));
+            files.addAll(extra);
+            return VerilatedModel.build(files, top.params().topName(), Map.of());
+        });
     }
 
     final AcceleratorTop.Params params;
@@ -66,9 +75,14 @@ final class TopRig implements AutoCloseable {
 
     /** A top with attached compute units ({@link AcceleratorTop#attach}). */
     TopRig(AcceleratorTop top, long seed, AxiMemory.Config cfg) {
+        this(top, List.of(), seed, cfg);
+    }
+
+    /** A top with attached units some of which come from {@code extra} Verilog files. */
+    TopRig(AcceleratorTop top, List<Path> extra, long seed, AxiMemory.Config cfg) {
         this.top = top;
         this.params = top.params();
-        VerilatedModel m = model(top);
+        VerilatedModel m = model(top, extra);
         this.sim = m.open(seed, SimOptions.randomInitialState());
         this.mem = sim.axiMemory("m_axi_mem", cfg);
         this.ctl = sim.axiLite("s_axi_control");
