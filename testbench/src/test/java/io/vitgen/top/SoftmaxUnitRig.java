@@ -42,7 +42,7 @@ import java.util.Random;
  */
 final class SoftmaxUnitRig implements AutoCloseable {
     static final String WRAPPER = "tb_top_softmax";
-    static final int SPACE_BYTES = 1 << 16;
+    static final int SPACE_BYTES = 1 << 17;
 
     /** One descriptor as the unit issued it. */
     record Desc(int space, long addr, int rows, int rowBytes, int stride) {
