@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.vitgen.compile.Command;
+import io.vitgen.compile.Unit;
 import io.vitgen.config.Config;
 import io.vitgen.hw.ModuleSpec;
 import io.vitgen.hw.Requant;
@@ -255,6 +258,24 @@ public final class SoftmaxUnit {
         d.output(c + "_rd_desc_tdata", 100).output(c + "_rd_desc_tvalid", 1).input(c + "_rd_desc_tready", 1)
                 .input(c + "_rd_tdata", 8 * bb).input(c + "_rd_tkeep", bb).input(c + "_rd_tlast", 1)
                 .input(c + "_rd_tvalid", 1).output(c + "_rd_tready", 1);
+    }
+
+    /** The opcodes the unit runs: SOFTMAX, and ATTNV for the log2 variant. */
+    public static Set<Integer> opcodes(Params p) {
+        return p.log2() ? Set.of(Command.OP_SOFTMAX, Command.OP_ATTNV) : Set.of(Command.OP_SOFTMAX);
+    }
+
+    /**
+     * Attaches the unit to a top (docs/top-units.md): the SOFTMAX queue, read channels x (and v),
+     * write channel o, the opcodes this variant runs (the controller refuses the others with
+     * ERROR bit 1). The unit's BB must be the top's.
+     */
+    public static AcceleratorTop attach(AcceleratorTop top, Params p) {
+        if (p.bb() != top.params().bb()) {
+            throw new IllegalArgumentException("softmax unit: BB = " + p.bb() + " but the top's buffer beat is "
+                    + top.params().bb() + " bytes");
+        }
+        return top.attach(Unit.SOFTMAX, moduleDef(p), Map.of(), readChannels(p), List.of("o"), opcodes(p));
     }
 
     /** Read channels of the unit: x, and v for the log2 variant (ATTNV). */
