@@ -7,11 +7,9 @@ import io.vitgen.compile.Command;
 import io.vitgen.compile.Operand;
 import io.vitgen.compile.Space;
 import io.vitgen.golden.DyadicScale;
-import io.vitgen.golden.Log2Softmax;
 import io.vitgen.golden.Seeds;
 import io.vitgen.hw.top.SoftmaxUnit;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,95 +28,6 @@ class SoftmaxUnitCosimTest {
 
     private static final long MAX_CYCLES = 400_000;
 
-    /** Score rows of varied shape: uniform, narrow, all equal, one-hot extremes. */
-    static byte[][] scores(Random rnd, int rows, int len) {
-        byte[][] x = new byte[rows][len];
-        for (int r = 0; r < rows; r++) {
-            int kind = r % 5;
-            int base = rnd.nextInt(256) - 128;
-            int hot = rnd.nextInt(len);
-            for (int j = 0; j < len; j++) {
-                int v = switch (kind) {
-                    case 0 -> rnd.nextInt(256) - 128;
-                    case 1 -> Math.max(-128, Math.min(127, base + rnd.nextInt(7) - 3));
-                    case 2 -> base;
-                    case 3 -> j == hot ? 127 : -128;
-                    default -> Math.max(-128, Math.min(127, base + rnd.nextInt(61) - 30));
-                };
-                x[r][j] = (byte) v;
-            }
-        }
-        return x;
-    }
-
-    /** Runs one SOFTMAX and checks descriptors and bytes against the interpreter. */
-    static SoftmaxUnitRig.Outcome softmax(SoftmaxUnitRig rig, Random rnd, int rows, int len, boolean log2, int bits, int x,
-            Operand in, Operand out) {
-        byte[][] sc = scores(rnd, rows, len);
-        rig.put(in, sc);
-        Command.Softmax c = new Command.Softmax(Command.Deps.NONE, log2, log2 ? 16 : bits, in, out, rows, len, x);
-        int ob = c.outBytes();
-        byte[][] want = SoftmaxUnitRig.interpret(c, List.of(in), List.<byte[][]>of(sc), out, rows, len * ob);
-        SoftmaxUnitRig.Outcome o = rig.run(SoftmaxUnitRig.cmdBits(c), MAX_CYCLES);
-        String what = "SOFTMAX " + rows + " x " + len + (log2 ? " log2" : " b=" + bits) + " X=" + x;
-        assertEquals(0, o.err(), what + ": err bits");
-        assertEquals(List.of(SoftmaxUnitRig.Desc.of(in, rows, len)), o.x(), what + ": read descriptors");
-        assertEquals(List.of(), o.v(), what + ": V descriptors");
-        assertEquals(List.of(SoftmaxUnitRig.Desc.of(out, rows, len * ob)), o.o(), what + ": write descriptors");
-        SoftmaxUnitRig.assertRegion(want, rig.get(out, rows, len * ob), what);
-        return o;
-    }
-
-    /** Code rows as the log2 softmax writes them, plus a few random in-range code bytes. */
-    static byte[][] codes(Random rnd, int rows, int n) {
-        byte[][] c = new byte[rows][n];
-        byte[][] sc = scores(rnd, rows, n);
-        for (int r = 0; r < rows; r++) {
-            long[] x = new long[n];
-            for (int j = 0; j < n; j++) {
-                x[j] = sc[r][j];
-            }
-            Log2Softmax.Result res = Log2Softmax.apply(x, 1 + rnd.nextInt(127));
-            for (int j = 0; j < n; j++) {
-                c[r][j] = (byte) (res.zero()[j] ? 0x10 | res.code()[j] : res.code()[j]);
-                if (r % 4 == 3 && rnd.nextInt(4) == 0) {
-                    c[r][j] = (byte) rnd.nextInt(32);
-                }
-            }
-        }
-        return c;
-    }
-
-    /** Runs one ATTNV and checks descriptors and bytes against the interpreter. */
-    static SoftmaxUnitRig.Outcome attnv(SoftmaxUnitRig rig, Random rnd, int rows, int n, int hd, Operand codesOp, Operand vOp,
-            Operand out, DyadicScale scale) {
-        byte[][] cd = codes(rnd, rows, n);
-        byte[][] v = new byte[n][hd];
-        for (byte[] row : v) {
-            rnd.nextBytes(row);
-        }
-        rig.put(codesOp, cd);
-        rig.put(vOp, v);
-        Command.AttnV c = new Command.AttnV(Command.Deps.NONE, codesOp, vOp, out, rows, n, hd, scale);
-        byte[][] want = SoftmaxUnitRig.interpret(c, List.of(codesOp, vOp), List.of(cd, v), out, rows, hd);
-        SoftmaxUnitRig.Outcome o = rig.run(SoftmaxUnitRig.cmdBits(c), MAX_CYCLES);
-        String what = "ATTNV " + rows + " x " + n + " x " + hd;
-        assertEquals(0, o.err(), what + ": err bits");
-        assertEquals(List.of(SoftmaxUnitRig.Desc.of(codesOp, rows, n)), o.x(), what + ": code descriptors");
-        List<SoftmaxUnitRig.Desc> vd = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            vd.add(SoftmaxUnitRig.Desc.of(vOp, n, hd));
-        }
-        assertEquals(vd, o.v(), what + ": V descriptors");
-        assertEquals(List.of(SoftmaxUnitRig.Desc.of(out, rows, hd)), o.o(), what + ": write descriptors");
-        byte[][] got = rig.get(out, rows, hd);
-        SoftmaxUnitRig.assertRegion(want, got, what);
-        long distinct = java.util.Arrays.stream(want).flatMapToInt(b -> java.util.stream.IntStream.range(0, b.length)
-                .map(i -> b[i])).distinct().count();
-        assertTrue(distinct > Math.min(20, rows * hd / 4), what + ": the scale must spread the outputs: " + distinct);
-        return o;
-    }
-
     /** A refused command: err bits as expected, done, and no descriptor on any channel. */
     static void refused(SoftmaxUnitRig rig, BigInteger bits, int wantErr, String what) {
         SoftmaxUnitRig.Outcome o = rig.run(bits, 10_000);
@@ -136,11 +45,6 @@ class SoftmaxUnitCosimTest {
         return 40 + 64 * i;
     }
 
-    static DyadicScale attnScale(Random rnd, int n) {
-        // acc ~ V * 2^15 summed over a few keys: bring it to about +-100, sometimes saturating
-        return DyadicScale.fromRatio((rnd.nextBoolean() ? 1 : -1) * Math.scalb(0.6 + rnd.nextDouble(), -15 - rnd.nextInt(2)));
-    }
-
     @Test
     void shiftmaxLanes4Beat16() {
         long seed = Seeds.of("SoftmaxUnitCosimTest.shiftmaxLanes4Beat16", 0x5A11_0001L);
@@ -148,14 +52,14 @@ class SoftmaxUnitCosimTest {
         SoftmaxUnit.Params p = SoftmaxUnit.params(16, 4, 256, false, 16, 64, 197);
         try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "sm-l4-bb16", seed, rnd, false)) {
             // DeiT-Tiny score rows (197 keys) in ATT, b = 16 out in ATT at a stride, then b = 8
-            softmax(rig, rnd, 12, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 3, 201), Operand.of(Space.ATT, 8192, 400));
-            softmax(rig, rnd, 10, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.HID, 5, 197));
+            SoftmaxUnitRig.softmax(rig, rnd, 12, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 3, 201), Operand.of(Space.ATT, 8192, 400));
+            SoftmaxUnitRig.softmax(rig, rnd, 10, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.HID, 5, 197));
             // odd shapes: 13 keys, 1 key, the longest row, rows shorter than a chunk
-            softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 7, 13), Operand.of(Space.ACT, 1, 26));
-            softmax(rig, rnd, 9, 13, false, 8, 127, Operand.of(Space.QKV, 1000, 16), Operand.of(Space.ACT, 999, 13));
-            softmax(rig, rnd, 5, 1, false, 16, 1, Operand.of(Space.RES, 11, 1), Operand.of(Space.RES, 100, 2));
-            softmax(rig, rnd, 3, 3, false, 8, 64, Operand.of(Space.RES, 200, 3), Operand.of(Space.RES, 300, 0 + 3));
-            softmax(rig, rnd, 2, 256, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.WGT, 0, 256), Operand.of(Space.WGT, 4096, 512));
+            SoftmaxUnitRig.softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 7, 13), Operand.of(Space.ACT, 1, 26));
+            SoftmaxUnitRig.softmax(rig, rnd, 9, 13, false, 8, 127, Operand.of(Space.QKV, 1000, 16), Operand.of(Space.ACT, 999, 13));
+            SoftmaxUnitRig.softmax(rig, rnd, 5, 1, false, 16, 1, Operand.of(Space.RES, 11, 1), Operand.of(Space.RES, 100, 2));
+            SoftmaxUnitRig.softmax(rig, rnd, 3, 3, false, 8, 64, Operand.of(Space.RES, 200, 3), Operand.of(Space.RES, 300, 0 + 3));
+            SoftmaxUnitRig.softmax(rig, rnd, 2, 256, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.WGT, 0, 256), Operand.of(Space.WGT, 4096, 512));
             // refusals: the log2 flag (bit 1), a row above MAX_ROW (bit 1), X > 127 (bit 1), ATTNV (bit 1)
             Operand in = Operand.of(Space.ATT, 0, 16);
             Operand out = Operand.of(Space.HID, 0, 16);
@@ -177,7 +81,7 @@ class SoftmaxUnitCosimTest {
             refused(rig, setBits(setBits(ok, 8, 2, 1), word(2) + 16, 16, 300), 6, "log2 without b = 16, row of 300");
             refused(rig, setBits(ok, 0, 8, 0x07), 2, "a GELU opcode");
             // and the unit still runs after the refusals
-            softmax(rig, rnd, 4, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.ATT, 4096, 394));
+            SoftmaxUnitRig.softmax(rig, rnd, 4, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.ATT, 4096, 394));
         }
     }
 
@@ -187,9 +91,9 @@ class SoftmaxUnitCosimTest {
         Random rnd = new Random(seed);
         SoftmaxUnit.Params p = SoftmaxUnit.params(8, 1, 200, false, 8, 64, 197);
         try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "sm-l1-bb8-b8", seed, rnd, false)) {
-            softmax(rig, rnd, 3, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 5, 197), Operand.of(Space.ATT, 4000, 200));
-            softmax(rig, rnd, 7, 13, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ACT, 0, 13), Operand.of(Space.HID, 3, 13));
-            softmax(rig, rnd, 2, 8, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ACT, 100, 8), Operand.of(Space.HID, 100, 8));
+            SoftmaxUnitRig.softmax(rig, rnd, 3, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 5, 197), Operand.of(Space.ATT, 4000, 200));
+            SoftmaxUnitRig.softmax(rig, rnd, 7, 13, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ACT, 0, 13), Operand.of(Space.HID, 3, 13));
+            SoftmaxUnitRig.softmax(rig, rnd, 2, 8, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ACT, 100, 8), Operand.of(Space.HID, 100, 8));
             Operand in = Operand.of(Space.ATT, 0, 16);
             refused(rig, SoftmaxUnitRig.cmdBits(new Command.Softmax(Command.Deps.NONE, false, 16, in, in.plus(4096), 2, 16, 5)), 2,
                     "b = 16 on a b = 8 unit");
@@ -202,9 +106,23 @@ class SoftmaxUnitCosimTest {
         Random rnd = new Random(seed);
         SoftmaxUnit.Params p = SoftmaxUnit.params(8, 4, 256, false, 16, 64, 197);
         try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "sm-l4-bb8", seed, rnd, false)) {
-            softmax(rig, rnd, 6, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 2000, 394));
-            softmax(rig, rnd, 6, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 5000, 197));
-            softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 13), Operand.of(Space.QKV, 500, 26));
+            SoftmaxUnitRig.softmax(rig, rnd, 6, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 2000, 394));
+            SoftmaxUnitRig.softmax(rig, rnd, 6, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 5000, 197));
+            SoftmaxUnitRig.softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 13), Operand.of(Space.QKV, 500, 26));
+        }
+    }
+
+    @Test
+    void shiftmaxLanesEqualToTheBeat() {
+        // LANES = BB: a b = 16 chunk is two beats of output (the write channel's bandwidth)
+        long seed = Seeds.of("SoftmaxUnitCosimTest.shiftmaxLanesEqualToTheBeat", 0x5A11_0006L);
+        Random rnd = new Random(seed);
+        SoftmaxUnit.Params p = SoftmaxUnit.params(8, 8, 256, false, 16, 64, 197);
+        try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "sm-l8-bb8", seed, rnd, false)) {
+            SoftmaxUnitRig.softmax(rig, rnd, 5, 197, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 2000, 394));
+            SoftmaxUnitRig.softmax(rig, rnd, 5, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 5000, 197));
+            SoftmaxUnitRig.softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 13), Operand.of(Space.QKV, 500, 26));
+            SoftmaxUnitRig.softmax(rig, rnd, 4, 8, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 8), Operand.of(Space.QKV, 500, 16));
         }
     }
 
@@ -214,13 +132,13 @@ class SoftmaxUnitCosimTest {
         Random rnd = new Random(seed);
         SoftmaxUnit.Params p = SoftmaxUnit.params(16, 4, 256, true, 16, 64, 197);
         try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "log2-l4-bb16-hd64", seed, rnd, false)) {
-            softmax(rig, rnd, 10, 197, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.ATT, 4000, 200));
-            softmax(rig, rnd, 9, 13, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 9, 13), Operand.of(Space.HID, 1, 13));
+            SoftmaxUnitRig.softmax(rig, rnd, 10, 197, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 197), Operand.of(Space.ATT, 4000, 200));
+            SoftmaxUnitRig.softmax(rig, rnd, 9, 13, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 9, 13), Operand.of(Space.HID, 1, 13));
             // DeiT-Tiny attention x V: 197 keys, head width 64 (V rows of one head at the QKV stride)
-            attnv(rig, rnd, 5, 197, 64, Operand.of(Space.ATT, 0, 200), Operand.of(Space.QKV, 128, 576),
-                    Operand.of(Space.ACT, 64, 192), attnScale(rnd, 197));
-            attnv(rig, rnd, 7, 13, 64, Operand.of(Space.ATT, 3, 13), Operand.of(Space.QKV, 5, 64),
-                    Operand.of(Space.ACT, 1, 64), attnScale(rnd, 13));
+            SoftmaxUnitRig.attnv(rig, rnd, 5, 197, 64, Operand.of(Space.ATT, 0, 200), Operand.of(Space.QKV, 128, 576),
+                    Operand.of(Space.ACT, 64, 192), SoftmaxUnitRig.attnScale(rnd, 197));
+            SoftmaxUnitRig.attnv(rig, rnd, 7, 13, 64, Operand.of(Space.ATT, 3, 13), Operand.of(Space.QKV, 5, 64),
+                    Operand.of(Space.ACT, 1, 64), SoftmaxUnitRig.attnScale(rnd, 13));
             Operand in = Operand.of(Space.ATT, 0, 16);
             Operand out = Operand.of(Space.HID, 0, 64);
             refused(rig, SoftmaxUnitRig.cmdBits(new Command.Softmax(Command.Deps.NONE, false, 16, in, out, 2, 16, 5)), 2,
@@ -237,14 +155,14 @@ class SoftmaxUnitCosimTest {
             refused(rig, setBits(ok, 8, 1, 1), 4, "ATTNV with a flag");
             refused(rig, setBits(ok, word(3) + 32, 16, 0), 6, "head width 0");
             // a code byte with bits 7:5 set: the command runs, then err bit 2
-            byte[][] cd = codes(rnd, 2, 16);
+            byte[][] cd = SoftmaxUnitRig.codes(rnd, 2, 16);
             cd[1][7] = (byte) 0x23;
             rig.put(in, cd);
             SoftmaxUnitRig.Outcome o = rig.run(ok, MAX_CYCLES);
             assertEquals(4, o.err(), "a code byte with bit 5 set");
             assertEquals(1, o.o().size(), "the command still writes its rows");
-            attnv(rig, rnd, 3, 64, 64, Operand.of(Space.ATT, 0, 64), Operand.of(Space.QKV, 0, 192),
-                    Operand.of(Space.ACT, 0, 64), attnScale(rnd, 64));
+            SoftmaxUnitRig.attnv(rig, rnd, 3, 64, 64, Operand.of(Space.ATT, 0, 64), Operand.of(Space.QKV, 0, 192),
+                    Operand.of(Space.ACT, 0, 64), SoftmaxUnitRig.attnScale(rnd, 64));
         }
     }
 
@@ -254,12 +172,12 @@ class SoftmaxUnitCosimTest {
         Random rnd = new Random(seed);
         SoftmaxUnit.Params p = SoftmaxUnit.params(8, 1, 64, true, 16, 8, 13);
         try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "log2-l1-bb8-hd8", seed, rnd, false)) {
-            softmax(rig, rnd, 13, 13, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 13), Operand.of(Space.ATT, 1000, 13));
-            attnv(rig, rnd, 13, 13, 8, Operand.of(Space.ATT, 1000, 13), Operand.of(Space.QKV, 16, 120),
-                    Operand.of(Space.ACT, 8, 40), attnScale(rnd, 13));
-            attnv(rig, rnd, 4, 64, 8, Operand.of(Space.ATT, 0, 64), Operand.of(Space.QKV, 3, 8),
-                    Operand.of(Space.ACT, 2, 8), attnScale(rnd, 64));
-            softmax(rig, rnd, 3, 64, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 64), Operand.of(Space.ATT, 1000, 64));
+            SoftmaxUnitRig.softmax(rig, rnd, 13, 13, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 13), Operand.of(Space.ATT, 1000, 13));
+            SoftmaxUnitRig.attnv(rig, rnd, 13, 13, 8, Operand.of(Space.ATT, 1000, 13), Operand.of(Space.QKV, 16, 120),
+                    Operand.of(Space.ACT, 8, 40), SoftmaxUnitRig.attnScale(rnd, 13));
+            SoftmaxUnitRig.attnv(rig, rnd, 4, 64, 8, Operand.of(Space.ATT, 0, 64), Operand.of(Space.QKV, 3, 8),
+                    Operand.of(Space.ACT, 2, 8), SoftmaxUnitRig.attnScale(rnd, 64));
+            SoftmaxUnitRig.softmax(rig, rnd, 3, 64, true, 16, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 0, 64), Operand.of(Space.ATT, 1000, 64));
         }
     }
 }

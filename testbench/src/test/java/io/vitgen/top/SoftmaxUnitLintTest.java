@@ -28,7 +28,7 @@ class SoftmaxUnitLintTest {
             {16, 4, 1024, false, 16, 64}, {8, 4, 256, false, 16, 64}, {8, 1, 197, false, 8, 64},
             {16, 4, 1024, true, 16, 64}, {8, 1, 300, true, 16, 8}, {16, 4, 13, true, 16, 8},
             {128, 64, 65535, false, 16, 64}, {128, 16, 65535, true, 16, 40}, {8, 8, 1, false, 8, 8},
-            {8, 1, 1, true, 16, 1},
+            {8, 1, 1, true, 16, 1}, {16, 16, 1024, false, 16, 64}, {8, 8, 197, false, 16, 64},
         };
         StringBuilder problems = new StringBuilder();
         int n = 0;

@@ -1,9 +1,5 @@
 package io.vitgen.top;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.vitgen.compile.BufferPlan;
 import io.vitgen.compile.Command;
 import io.vitgen.compile.CommandCodec;
@@ -11,6 +7,8 @@ import io.vitgen.compile.Interpreter;
 import io.vitgen.compile.Operand;
 import io.vitgen.compile.Space;
 import io.vitgen.emit.Emitter;
+import io.vitgen.golden.DyadicScale;
+import io.vitgen.golden.Log2Softmax;
 import io.vitgen.hw.top.SoftmaxUnit;
 import io.vitgen.sim.Beat;
 import io.vitgen.sim.SimOptions;
@@ -61,6 +59,8 @@ final class SoftmaxUnitRig implements AutoCloseable {
     }
 
     final SoftmaxUnit.Params params;
+    /** Cycles simulated between two looks at the channels (the buffers' answer delay). */
+    int chunk = 48;
     final Simulation sim;
     final Map<Space, byte[]> buffers = new EnumMap<>(Space.class);
     private final StreamSource cmd;
@@ -205,7 +205,7 @@ final class SoftmaxUnitRig implements AutoCloseable {
             if (sim.cycle() - start > maxCycles) {
                 throw new AssertionError("no done after " + maxCycles + " cycles (seed " + sim.seed() + ")");
             }
-            sim.run(48);
+            sim.run(chunk);
             for (Beat d : xDesc.take()) {
                 Desc desc = Desc.of(d.data());
                 xs.add(desc);
@@ -240,23 +240,23 @@ final class SoftmaxUnitRig implements AutoCloseable {
                 sts.push(0, false);
             }
             for (Beat e : evt.take()) {
-                assertEquals(-1, err, "a second done pulse for one command");
+                eq(-1, err, "a second done pulse for one command");
                 err = (int) e.dataLong();
             }
         }
-        assertTrue(writeBeats.isEmpty(), "write beats beyond the write descriptors: " + writeBeats.size());
-        assertTrue(pendingWrites.isEmpty(), "done before every write descriptor's status");
-        assertEquals(0, sim.peekLong("evt_overflow"));
-        assertEquals(0, sim.peekLong("err_without_done"), "err pulsed without done");
+        ok(writeBeats.isEmpty(), "write beats beyond the write descriptors: " + writeBeats.size());
+        ok(pendingWrites.isEmpty(), "done before every write descriptor's status");
+        eq(0, sim.peekLong("evt_overflow"));
+        eq(0, sim.peekLong("err_without_done"), "err pulsed without done");
         sim.run(4);
-        assertTrue(xDesc.take().isEmpty() && oDesc.take().isEmpty() && oData.take().isEmpty()
+        ok(xDesc.take().isEmpty() && oDesc.take().isEmpty() && oData.take().isEmpty()
                 && (vDesc == null || vDesc.take().isEmpty()), "the unit went on after done");
-        assertEquals(0, xData.pending(), "read data left over after done");
+        eq(0, xData.pending(), "read data left over after done");
         if (vData != null) {
-            assertEquals(0, vData.pending(), "V data left over after done");
+            eq(0, vData.pending(), "V data left over after done");
         }
-        assertEquals(0, sim.peekLong("busy"), "busy after done");
-        assertEquals(1, sim.peekLong("cmd_tready"), "not ready for the next command");
+        eq(0, sim.peekLong("busy"), "busy after done");
+        eq(1, sim.peekLong("cmd_tready"), "not ready for the next command");
         return new Outcome(err, xs, vs, os, sim.cycle() - start, writeCycles);
     }
 
@@ -290,7 +290,7 @@ final class SoftmaxUnitRig implements AutoCloseable {
             long base = d.addr() + (long) r * d.stride();
             for (int j = 0; j < beatsPerRow; j++) {
                 Beat beat = beats.get(k++);
-                assertEquals(k == beats.size(), beat.last(), "tlast of write beat " + (k - 1) + " of " + beats.size());
+                eq(k == beats.size(), beat.last(), "tlast of write beat " + (k - 1) + " of " + beats.size());
                 byte[] le = toLittleEndian(beat.data(), bb);
                 int n = Math.min(bb, d.rowBytes() - j * bb);
                 for (int i = 0; i < n; i++) {
@@ -389,8 +389,127 @@ final class SoftmaxUnitRig implements AutoCloseable {
                             + got[r][j]);
                 }
             }
-            assertArrayEquals(want[r], got[r]);
         }
+    }
+
+    static final long HELPER_MAX_CYCLES = 400_000;
+
+    /** JUnit-free checks (the benchmark runs without JUnit on its class path). */
+    static void eq(Object want, Object got, String what) {
+        if (!java.util.Objects.equals(want, got) && !(want instanceof Number w && got instanceof Number g
+                && w.longValue() == g.longValue())) {
+            throw new AssertionError(what + " ==> expected: <" + want + "> but was: <" + got + ">");
+        }
+    }
+
+    static void eq(long want, long got, String what) {
+        if (want != got) {
+            throw new AssertionError(what + " ==> expected: <" + want + "> but was: <" + got + ">");
+        }
+    }
+
+    static void eq(long want, long got) {
+        eq(want, got, "value");
+    }
+
+    static void ok(boolean cond, String what) {
+        if (!cond) {
+            throw new AssertionError(what);
+        }
+    }
+
+    /** Score rows of varied shape: uniform, narrow, all equal, one-hot extremes. */
+    static byte[][] scores(Random rnd, int rows, int len) {
+        byte[][] x = new byte[rows][len];
+        for (int r = 0; r < rows; r++) {
+            int kind = r % 5;
+            int base = rnd.nextInt(256) - 128;
+            int hot = rnd.nextInt(len);
+            for (int j = 0; j < len; j++) {
+                int v = switch (kind) {
+                    case 0 -> rnd.nextInt(256) - 128;
+                    case 1 -> Math.max(-128, Math.min(127, base + rnd.nextInt(7) - 3));
+                    case 2 -> base;
+                    case 3 -> j == hot ? 127 : -128;
+                    default -> Math.max(-128, Math.min(127, base + rnd.nextInt(61) - 30));
+                };
+                x[r][j] = (byte) v;
+            }
+        }
+        return x;
+    }
+
+    /** Runs one SOFTMAX and checks descriptors and bytes against the interpreter. */
+    static Outcome softmax(SoftmaxUnitRig rig, Random rnd, int rows, int len, boolean log2, int bits, int x,
+            Operand in, Operand out) {
+        byte[][] sc = scores(rnd, rows, len);
+        rig.put(in, sc);
+        Command.Softmax c = new Command.Softmax(Command.Deps.NONE, log2, log2 ? 16 : bits, in, out, rows, len, x);
+        int ob = c.outBytes();
+        byte[][] want = interpret(c, List.of(in), List.<byte[][]>of(sc), out, rows, len * ob);
+        Outcome o = rig.run(cmdBits(c), HELPER_MAX_CYCLES);
+        String what = "SOFTMAX " + rows + " x " + len + (log2 ? " log2" : " b=" + bits) + " X=" + x;
+        eq(0, o.err(), what + ": err bits");
+        eq(List.of(Desc.of(in, rows, len)), o.x(), what + ": read descriptors");
+        eq(List.of(), o.v(), what + ": V descriptors");
+        eq(List.of(Desc.of(out, rows, len * ob)), o.o(), what + ": write descriptors");
+        assertRegion(want, rig.get(out, rows, len * ob), what);
+        return o;
+    }
+
+    /** Code rows as the log2 softmax writes them, plus a few random in-range code bytes. */
+    static byte[][] codes(Random rnd, int rows, int n) {
+        byte[][] c = new byte[rows][n];
+        byte[][] sc = scores(rnd, rows, n);
+        for (int r = 0; r < rows; r++) {
+            long[] x = new long[n];
+            for (int j = 0; j < n; j++) {
+                x[j] = sc[r][j];
+            }
+            Log2Softmax.Result res = Log2Softmax.apply(x, 1 + rnd.nextInt(127));
+            for (int j = 0; j < n; j++) {
+                c[r][j] = (byte) (res.zero()[j] ? 0x10 | res.code()[j] : res.code()[j]);
+                if (r % 4 == 3 && rnd.nextInt(4) == 0) {
+                    c[r][j] = (byte) rnd.nextInt(32);
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Runs one ATTNV and checks descriptors and bytes against the interpreter. */
+    static Outcome attnv(SoftmaxUnitRig rig, Random rnd, int rows, int n, int hd, Operand codesOp, Operand vOp,
+            Operand out, DyadicScale scale) {
+        byte[][] cd = codes(rnd, rows, n);
+        byte[][] v = new byte[n][hd];
+        for (byte[] row : v) {
+            rnd.nextBytes(row);
+        }
+        rig.put(codesOp, cd);
+        rig.put(vOp, v);
+        Command.AttnV c = new Command.AttnV(Command.Deps.NONE, codesOp, vOp, out, rows, n, hd, scale);
+        byte[][] want = interpret(c, List.of(codesOp, vOp), List.of(cd, v), out, rows, hd);
+        Outcome o = rig.run(cmdBits(c), HELPER_MAX_CYCLES);
+        String what = "ATTNV " + rows + " x " + n + " x " + hd;
+        eq(0, o.err(), what + ": err bits");
+        eq(List.of(Desc.of(codesOp, rows, n)), o.x(), what + ": code descriptors");
+        List<Desc> vd = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            vd.add(Desc.of(vOp, n, hd));
+        }
+        eq(vd, o.v(), what + ": V descriptors");
+        eq(List.of(Desc.of(out, rows, hd)), o.o(), what + ": write descriptors");
+        byte[][] got = rig.get(out, rows, hd);
+        assertRegion(want, got, what);
+        long distinct = java.util.Arrays.stream(want).flatMapToInt(b -> java.util.stream.IntStream.range(0, b.length)
+                .map(i -> b[i])).distinct().count();
+        ok(distinct > Math.min(20, rows * hd / 4), what + ": the scale must spread the outputs: " + distinct);
+        return o;
+    }
+
+    static DyadicScale attnScale(Random rnd, int n) {
+        // acc ~ V * 2^15 summed over a few keys: bring it to about +-100, sometimes saturating
+        return DyadicScale.fromRatio((rnd.nextBoolean() ? 1 : -1) * Math.scalb(0.6 + rnd.nextDouble(), -15 - rnd.nextInt(2)));
     }
 
     @Override

@@ -100,12 +100,12 @@ class TopSoftmaxCosimTest {
     static Case shiftmaxCase(Random rnd) {
         Builder b = new Builder(rnd);
         Operand sc = Operand.of(Space.ATT, 5, 200);
-        b.load(SoftmaxUnitCosimTest.scores(rnd, 12, 197), sc, "scores 12 x 197");
+        b.load(SoftmaxUnitRig.scores(rnd, 12, 197), sc, "scores 12 x 197");
         Operand p16 = Operand.of(Space.HID, 0, 394);
         b.unit(new Command.Softmax(WAIT_LOAD_SIGNAL_STORE, false, 16, sc, p16, 12, 197, 1 + rnd.nextInt(127)), "softmax b=16");
         b.store(p16, 12, 394, "probs b=16");
         Operand sc2 = Operand.of(Space.QKV, 3, 13);
-        b.load(SoftmaxUnitCosimTest.scores(rnd, 13, 13), sc2, "scores 13 x 13");
+        b.load(SoftmaxUnitRig.scores(rnd, 13, 13), sc2, "scores 13 x 13");
         Operand p8 = Operand.of(Space.ACT, 1, 13);
         b.unit(new Command.Softmax(WAIT_LOAD_SIGNAL_STORE, false, 8, sc2, p8, 13, 13, 1 + rnd.nextInt(127)), "softmax b=8");
         b.store(p8, 13, 13, "probs b=8");
@@ -115,7 +115,7 @@ class TopSoftmaxCosimTest {
     static Case log2Case(Random rnd) {
         Builder b = new Builder(rnd);
         Operand sc = Operand.of(Space.ATT, 0, 197);
-        b.load(SoftmaxUnitCosimTest.scores(rnd, 6, 197), sc, "scores 6 x 197");
+        b.load(SoftmaxUnitRig.scores(rnd, 6, 197), sc, "scores 6 x 197");
         Operand v = Operand.of(Space.QKV, 64, 64);
         byte[][] vRows = new byte[197][64];
         for (byte[] r : vRows) {
@@ -126,12 +126,12 @@ class TopSoftmaxCosimTest {
         b.unit(new Command.Softmax(WAIT_LOAD_SIGNAL_STORE, true, 16, sc, codes, 6, 197, 1 + rnd.nextInt(127)), "softmax log2");
         b.store(codes, 6, 197, "codes");
         Operand ctx = Operand.of(Space.ACT, 7, 64);
-        b.unit(new Command.AttnV(WAIT_LOAD_SIGNAL_STORE, codes, v, ctx, 6, 197, 64, SoftmaxUnitCosimTest.attnScale(rnd, 197)),
+        b.unit(new Command.AttnV(WAIT_LOAD_SIGNAL_STORE, codes, v, ctx, 6, 197, 64, SoftmaxUnitRig.attnScale(rnd, 197)),
                 "attn x V");
         b.store(ctx, 6, 64, "context");
         // odd shape: 13 keys, the same unit (head width 64)
         Operand sc2 = Operand.of(Space.ATT, 4000, 13);
-        b.load(SoftmaxUnitCosimTest.scores(rnd, 13, 13), sc2, "scores 13 x 13");
+        b.load(SoftmaxUnitRig.scores(rnd, 13, 13), sc2, "scores 13 x 13");
         Operand codes2 = Operand.of(Space.HID, 4000, 13);
         b.unit(new Command.Softmax(WAIT_LOAD_SIGNAL_STORE, true, 16, sc2, codes2, 13, 13, 1 + rnd.nextInt(127)), "softmax log2 13");
         b.store(codes2, 13, 13, "codes 13");
@@ -142,7 +142,7 @@ class TopSoftmaxCosimTest {
         }
         b.load(v2Rows, v2, "V 13 x 64");
         Operand ctx2 = Operand.of(Space.ACT, 2000, 64);
-        b.unit(new Command.AttnV(WAIT_LOAD_SIGNAL_STORE, codes2, v2, ctx2, 13, 13, 64, SoftmaxUnitCosimTest.attnScale(rnd, 13)),
+        b.unit(new Command.AttnV(WAIT_LOAD_SIGNAL_STORE, codes2, v2, ctx2, 13, 13, 64, SoftmaxUnitRig.attnScale(rnd, 13)),
                 "attn x V 13");
         b.store(ctx2, 13, 64, "context 13");
         return b.build();

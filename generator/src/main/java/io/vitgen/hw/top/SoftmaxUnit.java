@@ -58,8 +58,8 @@ public final class SoftmaxUnit {
      * One generated unit.
      *
      * @param bb       bytes per buffer beat (the top's BB), a power of two 8..128
-     * @param softmax  the vitgen_softmax block inside: lanes (a power of two, lanes x output bytes
-     *                 &lt;= bb), max row, variant, output bits, divider
+     * @param softmax  the vitgen_softmax block inside: lanes (a power of two &lt;= bb), max row,
+     *                 variant, output bits, divider
      * @param attn     the vitgen_attn_shift block (log2 variant), or null (Shiftmax variant);
      *                 its CODE_LANES and V_LANES are powers of two &lt;= bb
      */
@@ -74,10 +74,9 @@ public final class SoftmaxUnit {
                 throw new IllegalArgumentException("softmax unit: softmax.lanes = " + lanes
                         + " must be a power of two in the accelerator top (a buffer beat splits into whole chunks)");
             }
-            if (lanes * outBytes(softmax) > bb) {
-                throw new IllegalArgumentException("softmax unit: softmax.lanes = " + lanes + " x " + outBytes(softmax)
-                        + " output bytes exceeds the buffer beat of " + bb + " bytes; use at most "
-                        + bb / outBytes(softmax) + " lanes");
+            if (lanes > bb) {
+                throw new IllegalArgumentException("softmax unit: softmax.lanes = " + lanes
+                        + " exceeds the buffer beat of " + bb + " bytes (the memory port); use at most " + bb + " lanes");
             }
             if (softmax.maxRow() > MAX_ROW_LIMIT) {
                 throw new IllegalArgumentException("softmax unit: softmax.max.row = " + softmax.maxRow()
