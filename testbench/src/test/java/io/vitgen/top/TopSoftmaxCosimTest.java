@@ -194,6 +194,25 @@ class TopSoftmaxCosimTest {
     }
 
     @Test
+    void aRowAboveMaxRowStopsTheTopWithTheUnitsErrorBit() {
+        long seed = Seeds.of("TopSoftmaxCosimTest.refusal", 0x70B5_0003L);
+        Random rnd = new Random(seed);
+        Builder b = new Builder(rnd);
+        Operand sc = Operand.of(Space.ATT, 0, 300);
+        b.load(SoftmaxUnitRig.scores(rnd, 2, 300), sc, "scores 2 x 300");
+        Operand out = Operand.of(Space.HID, 0, 600);
+        b.unit(new Command.Softmax(WAIT_LOAD_SIGNAL_STORE, false, 16, sc, out, 2, 300, 5), "softmax of 300 keys (MAX_ROW 256)");
+        b.store(out, 2, 600, "probs");
+        Case c = b.build();
+        try (TopRig rig = new TopRig(top(false), seed, AxiMemory.Config.fixed(8))) {
+            TopRig.Outcome o = rig.run(c.image(), 0, c.cmdAddr(), 0, c.image().length, 100_000);
+            assertTrue(o.failed(), "STATUS " + o.status());
+            assertEquals(1L << AcceleratorTop.ERR_UNSUPPORTED, o.error(), "ERROR bits");
+            assertEquals(1, o.errCmd(), "ERR_CMD names the SOFTMAX");
+        }
+    }
+
+    @Test
     void printedTopsAreLintClean() throws Exception {
         for (boolean log2 : new boolean[] {false, true}) {
             AcceleratorTop t = top(log2);
