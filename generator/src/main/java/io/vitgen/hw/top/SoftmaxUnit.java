@@ -36,11 +36,6 @@ public final class SoftmaxUnit {
     public static final int MAX_ROW_LIMIT = 65535;
     /** Widest V beat the builder picks (the attention unit's shift-adds per cycle). */
     public static final int MAX_V_LANES = 16;
-    /**
-     * Codes per beat into the attention block: a code is used for HEAD_DIM / V_LANES cycles, so
-     * 16 codes a beat keep it fed at any head width.
-     */
-    public static final int MAX_CODE_LANES = 16;
 
     /** Template variables of {@code top_softmax.v.vm}: the parameter defaults and the variant. */
     public record Vars(int bb, int lanes, int maxRow, int outBits, int divPipelined, int dividers, boolean log2,
@@ -163,7 +158,7 @@ public final class SoftmaxUnit {
                 : new io.vitgen.hw.softmax.SoftmaxUnit.Params(lanes, maxRow, false, outBits, false,
                         Math.min(io.vitgen.hw.softmax.SoftmaxUnit.MAX_DIVIDERS,
                                 (io.vitgen.hw.softmax.SoftmaxUnit.ITERATIVE_DIVISION_INTERVAL + rowBeats - 1) / rowBeats));
-        return new Params(bb, sm, log2 ? attn(bb, maxRow, headDim) : null);
+        return new Params(bb, sm, log2 ? attn(bb, lanes, maxRow, headDim) : null);
     }
 
     /**
@@ -173,12 +168,16 @@ public final class SoftmaxUnit {
      */
     public static Params params(Config config, int bb) {
         io.vitgen.hw.softmax.SoftmaxUnit.Params sm = io.vitgen.hw.softmax.SoftmaxUnit.params(config);
-        return new Params(bb, sm, sm.log2() ? attn(bb, sm.maxRow(), config.model().headDim()) : null);
+        return new Params(bb, sm, sm.log2() ? attn(bb, sm.lanes(), sm.maxRow(), config.model().headDim()) : null);
     }
 
-    private static AttnShiftUnit.Params attn(int bb, int maxRow, int headDim) {
-        return new AttnShiftUnit.Params(Math.min(bb, MAX_CODE_LANES), vLanes(headDim, bb), headDim,
-                AttnShiftUnit.accBits(maxRow));
+    /**
+     * The attention block: CODE_LANES = the softmax lanes (a code is used for HEAD_DIM / V_LANES
+     * cycles, so any count keeps it fed), V_LANES by {@link #vLanes}, ACC_W exact for MAX_ROW keys.
+     * At the defaults this is the standalone block of {@link AttnShiftUnit#params(Config)}.
+     */
+    private static AttnShiftUnit.Params attn(int bb, int lanes, int maxRow, int headDim) {
+        return new AttnShiftUnit.Params(lanes, vLanes(headDim, bb), headDim, AttnShiftUnit.accBits(maxRow));
     }
 
     /** The byte-lane cells (generic: every instance sets BB and L / SLOT / KMAX). */

@@ -50,7 +50,9 @@ class SoftmaxUnitTest {
         SoftmaxUnit.Params p = SoftmaxUnit.params(config("softmax.variant=log2"), 16);
         assertEquals(64, p.attn().headDim());
         assertEquals(16, p.attn().vLanes());
-        assertEquals(16, p.attn().codeLanes());
+        assertEquals(4, p.attn().codeLanes());
+        // at the defaults the attention block is the standalone one (one text for vitgen_attn_shift)
+        assertEquals(io.vitgen.hw.softmax.AttnShiftUnit.params(config("softmax.variant=log2")), p.attn());
         assertEquals(33, p.attn().accW());
         assertEquals(Set.of(Command.OP_SOFTMAX, Command.OP_ATTNV), SoftmaxUnit.opcodes(p));
         assertEquals(List.of("x", "v"), SoftmaxUnit.readChannels(p));
@@ -61,7 +63,7 @@ class SoftmaxUnitTest {
         assertEquals(1, SoftmaxUnit.vLanes(13, 16));
         SoftmaxUnit.Params narrow = SoftmaxUnit.params(config("softmax.variant=log2"), 8);
         assertEquals(8, narrow.attn().vLanes());
-        assertEquals(8, narrow.attn().codeLanes());
+        assertEquals(4, narrow.attn().codeLanes());
     }
 
     @Test
