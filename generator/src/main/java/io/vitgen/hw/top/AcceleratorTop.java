@@ -301,6 +301,14 @@ public final class AcceleratorTop {
         return attach(Unit.GEMM, GemmUnit.moduleDef(p), Map.of(), GemmUnit.READS, GemmUnit.WRITES, Set.of(Command.OP_GEMM));
     }
 
+    /**
+     * Attaches the softmax unit a configuration selects ({@link SoftmaxUnit}, docs/top-softmax.md):
+     * SOFTMAX, and ATTNV with the log2 variant, at this top's buffer beat.
+     */
+    public AcceleratorTop attachSoftmax(io.vitgen.config.Config config) {
+        return SoftmaxUnit.attach(this, SoftmaxUnit.params(config, params.bb()));
+    }
+
     /** Opcodes this top runs: LOAD, STORE, SYNC, END and those of the attached units. */
     public Set<Integer> supported() {
         Set<Integer> s = new java.util.TreeSet<>(SUPPORTED);
