@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.vitgen.golden.EncoderLayer;
+import io.vitgen.golden.IntGemm;
+import io.vitgen.golden.IntLayerNorm;
+import io.vitgen.golden.VitModel;
 
 /**
- * Compares an interpreter run with the golden layers: every probed intermediate tensor in the order
- * the golden layer computes them, then the output in memory. The first difference is named by
- * layer, tensor, token (row) and channel (column).
+ * Compares an interpreter run with the golden layers or the golden whole model: every probed
+ * intermediate tensor in the order the golden model computes them, then the output in memory. The
+ * first difference is named by layer, tensor, token (row) and channel (column).
  */
 public final class GoldenCheck {
 
@@ -42,6 +45,102 @@ public final class GoldenCheck {
         }
         long[][] out = MemoryImage.read(run.dram(), program.output());
         return diff("output in memory (region " + program.output().name() + ")", x, out);
+    }
+
+    /**
+     * The golden trace of one image through a whole model with {@code layers} as its encoder layers:
+     * the model's own ({@link VitModel#trace}) when {@code layers} is null or the model's, else the
+     * model's embedding, the given layers (same shape and scales, e.g. {@link #layersWith} i-GELU)
+     * and the model's final norm and head, each step a golden operator.
+     */
+    public static VitModel.Trace reference(VitModel model, List<EncoderLayer> layers, long[][][] image) {
+        if (layers == null || layers.equals(model.layers())) {
+            return model.trace(image, true);
+        }
+        VitModel.Trace base = model.trace(image, false);
+        long[][] x = base.embed();
+        List<long[][]> blocks = new ArrayList<>();
+        List<Map<String, long[][]>> inner = new ArrayList<>();
+        for (EncoderLayer l : layers) {
+            Map<String, long[][]> t = l.trace(x);
+            inner.add(t);
+            x = t.get("out");
+            blocks.add(x);
+        }
+        VitModel.Constants k = model.constants();
+        long[] ln = IntLayerNorm.apply(x[0], k.normBias());
+        long[] norm = new long[ln.length];
+        for (int j = 0; j < ln.length; j++) {
+            norm[j] = k.normRequant()[j].apply(ln[j], 8);
+        }
+        long[] logits = IntGemm.apply(new long[][] {norm}, model.params().head().w(), k.headBias())[0];
+        return new VitModel.Trace(base.patches(), base.embed(), blocks, norm, logits, inner);
+    }
+
+    /**
+     * The model's encoder layers rebuilt from the same parameters and scales with another GELU;
+     * for i-GELU the FC1 output scale is lowered to {@link EncoderLayer#IGELU_MAX_SCALE} where
+     * larger (as {@code EncoderLayer.random} does: i-GELU's constants need a fine input scale).
+     */
+    public static List<EncoderLayer> layersWith(VitModel model, EncoderLayer.GeluMode gelu) {
+        List<EncoderLayer> out = new ArrayList<>();
+        for (int i = 0; i < model.geometry().depth(); i++) {
+            EncoderLayer.Scales s = model.scales().layers().get(i);
+            if (gelu == EncoderLayer.GeluMode.IGELU && s.fc1() > EncoderLayer.IGELU_MAX_SCALE) {
+                s = new EncoderLayer.Scales(s.in(), s.ln1(), s.qkv(), s.attn(), s.ctx(), s.res1(), s.ln2(),
+                        EncoderLayer.IGELU_MAX_SCALE, s.fc2in(), s.out());
+            }
+            out.add(new EncoderLayer(model.geometry().layerShape(), model.params().layers().get(i), s, model.mode(),
+                    model.softmaxBits(), gelu));
+        }
+        return out;
+    }
+
+    /**
+     * Compares a whole-model run with its golden trace: the embedding (token rows), every probed
+     * tensor of every layer in the order the golden layer computes them, the final norm, the
+     * logits, then the logits in memory; the first difference is named by tensor, layer, token and
+     * channel ("layer 3 tensor fc1 differs first at token 17, channel 5: ...").
+     */
+    public static Optional<String> firstMismatch(VitModel.Trace golden, Program program, Interpreter.Run run) {
+        List<String> missing = new ArrayList<>();
+        Optional<String> d = probed("tensor embed", golden.embed(), run, "embed", missing);
+        if (d.isPresent()) {
+            return d;
+        }
+        for (int l = 0; l < golden.layers().size(); l++) {
+            for (Map.Entry<String, long[][]> e : golden.layers().get(l).entrySet()) {
+                if (e.getKey().equals("ctx_acc")) {
+                    continue; // not materialised by the stream
+                }
+                d = probed("layer " + l + " tensor " + e.getKey(), e.getValue(), run, "L" + l + "." + e.getKey(), missing);
+                if (d.isPresent()) {
+                    return d;
+                }
+            }
+        }
+        d = probed("tensor norm", new long[][] {golden.norm()}, run, "norm", missing);
+        if (d.isEmpty()) {
+            d = probed("tensor logits", new long[][] {golden.logits()}, run, "logits", missing);
+        }
+        if (d.isPresent()) {
+            return d;
+        }
+        if (!missing.isEmpty()) {
+            return Optional.of("the program does not probe " + String.join(", ", missing));
+        }
+        long[][] out = MemoryImage.read(run.dram(), program.output());
+        return diff("logits in memory (region " + program.output().name() + ")", new long[][] {golden.logits()}, out);
+    }
+
+    private static Optional<String> probed(String what, long[][] want, Interpreter.Run run, String name,
+            List<String> missing) {
+        long[][] got = run.tensors().get(name);
+        if (got == null) {
+            missing.add(name);
+            return Optional.empty();
+        }
+        return diff(what, want, got);
     }
 
     /** Names of the probed tensors (for reports). */
