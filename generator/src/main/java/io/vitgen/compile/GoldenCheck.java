@@ -100,47 +100,76 @@ public final class GoldenCheck {
      * Compares a whole-model run with its golden trace: the embedding (token rows), every probed
      * tensor of every layer in the order the golden layer computes them, the final norm, the
      * logits, then the logits in memory; the first difference is named by tensor, layer, token and
-     * channel ("layer 3 tensor fc1 differs first at token 17, channel 5: ...").
+     * channel ("layer 3 tensor fc1 differs first at token 17, channel 5: ..."). Every element the
+     * probes cover is compared; they must cover every tensor whole, except in the last layer,
+     * which computes only what the class token needs: there row 0 of every tensor.
      */
     public static Optional<String> firstMismatch(VitModel.Trace golden, Program program, Interpreter.Run run) {
-        List<String> missing = new ArrayList<>();
-        Optional<String> d = probed("tensor embed", golden.embed(), run, "embed", missing);
-        if (d.isPresent()) {
-            return d;
+        Map<String, List<Program.Probe>> byName = new java.util.HashMap<>();
+        for (Program.Probe pr : program.probes()) {
+            byName.computeIfAbsent(pr.tensor(), k -> new ArrayList<>()).add(pr);
         }
-        for (int l = 0; l < golden.layers().size(); l++) {
+        int last = golden.layers().size() - 1;
+        Optional<String> d = probed("tensor embed", golden.embed(), run, "embed", byName, false);
+        for (int l = 0; l <= last && d.isEmpty(); l++) {
             for (Map.Entry<String, long[][]> e : golden.layers().get(l).entrySet()) {
                 if (e.getKey().equals("ctx_acc")) {
                     continue; // not materialised by the stream
                 }
-                d = probed("layer " + l + " tensor " + e.getKey(), e.getValue(), run, "L" + l + "." + e.getKey(), missing);
+                d = probed("layer " + l + " tensor " + e.getKey(), e.getValue(), run, "L" + l + "." + e.getKey(), byName,
+                        l == last);
                 if (d.isPresent()) {
-                    return d;
+                    break;
                 }
             }
         }
-        d = probed("tensor norm", new long[][] {golden.norm()}, run, "norm", missing);
         if (d.isEmpty()) {
-            d = probed("tensor logits", new long[][] {golden.logits()}, run, "logits", missing);
+            d = probed("tensor norm", new long[][] {golden.norm()}, run, "norm", byName, false);
+        }
+        if (d.isEmpty()) {
+            d = probed("tensor logits", new long[][] {golden.logits()}, run, "logits", byName, false);
         }
         if (d.isPresent()) {
             return d;
-        }
-        if (!missing.isEmpty()) {
-            return Optional.of("the program does not probe " + String.join(", ", missing));
         }
         long[][] out = MemoryImage.read(run.dram(), program.output());
         return diff("logits in memory (region " + program.output().name() + ")", new long[][] {golden.logits()}, out);
     }
 
+    /**
+     * Compares the elements of one tensor its probes cover; they must cover it whole, or with
+     * {@code rowZero} at least its row 0.
+     */
     private static Optional<String> probed(String what, long[][] want, Interpreter.Run run, String name,
-            List<String> missing) {
+            Map<String, List<Program.Probe>> byName, boolean rowZero) {
         long[][] got = run.tensors().get(name);
-        if (got == null) {
-            missing.add(name);
-            return Optional.empty();
+        List<Program.Probe> probes = byName.get(name);
+        if (got == null || probes == null) {
+            return Optional.of(what + " is not probed by the program");
         }
-        return diff(what, want, got);
+        boolean[][] mask = new boolean[want.length][want[0].length];
+        for (Program.Probe pr : probes) {
+            if (pr.rowOffset() + pr.rows() > want.length || pr.colOffset() + pr.cols() > want[0].length) {
+                return Optional.of(what + ": a probe of rows " + pr.rowOffset() + ".." + (pr.rowOffset() + pr.rows() - 1)
+                        + ", channels " + pr.colOffset() + ".." + (pr.colOffset() + pr.cols() - 1) + " lies outside its "
+                        + want.length + " x " + want[0].length);
+            }
+            for (int i = 0; i < pr.rows(); i++) {
+                java.util.Arrays.fill(mask[pr.rowOffset() + i], pr.colOffset(), pr.colOffset() + pr.cols(), true);
+            }
+        }
+        for (int i = 0; i < want.length; i++) {
+            for (int j = 0; j < want[i].length; j++) {
+                if (!mask[i][j] && (!rowZero || i == 0)) {
+                    return Optional.of(what + " is not computed at token " + i + ", channel " + j);
+                }
+                if (mask[i][j] && want[i][j] != got[i][j]) {
+                    return Optional.of(what + " differs first at token " + i + ", channel " + j + ": expected "
+                            + want[i][j] + ", got " + got[i][j]);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Names of the probed tensors (for reports). */

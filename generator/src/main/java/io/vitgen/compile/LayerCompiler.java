@@ -318,6 +318,8 @@ public final class LayerCompiler {
         private final Map<Space, List<BufferPlan.Slot>> slots;
         private final IntVitModel vit;
         private final long[][] patches;
+        /** Token rows the current layer computes past k and v: n, or 1 in a model's last layer. */
+        private int live;
 
         Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s, IntVitModel vit,
                 long[][] patches) {
@@ -361,7 +363,7 @@ public final class LayerCompiler {
             emit(new Command.Load(Command.Deps.NONE, in.operand(), Operand.of(Space.RES, off(Space.RES, 0), 2L * c), n, 2L * c),
                     "load input x");
             for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), l == layers.size() - 1 ? out : null);
+                layer(l, layers.get(l), weights.get(l), consts.get(l), l == layers.size() - 1 ? out : null, false);
             }
             return finish(in, out);
         }
@@ -473,7 +475,7 @@ public final class LayerCompiler {
                 }
             }
             for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), null);
+                layer(l, layers.get(l), weights.get(l), consts.get(l), null, l == layers.size() - 1);
             }
 
             // final LayerNorm of the class token, head in column panels, logits out
@@ -533,9 +535,15 @@ public final class LayerCompiler {
             }
         }
 
-        /** One layer; {@code out} (the last layer of a layer stream) receives its output rows, or null. */
+        /**
+         * One layer; {@code out} (the last layer of a layer stream) receives its output rows, or
+         * null. With {@code clsOnly} (the last layer of a whole model) only row 0 - the class
+         * token, all the final norm reads - goes past k and v: its q, attention row, projection
+         * and MLP.
+         */
         private void layer(int l, IntEncoderLayer L, MemoryImage.Region[] w, MemoryImage.Region constRegion,
-                MemoryImage.Region out) {
+                MemoryImage.Region out, boolean clsOnly) {
+            live = clsOnly ? 1 : n;
             String p = "L" + l + ".";
             EncoderLayer.Constants k = L.constants();
             ConstTables t = ConstTables.of(s);
@@ -560,16 +568,29 @@ public final class LayerCompiler {
                         cst.plus(t.ln1Scale())), p + "ln1 rows " + r0);
                 probe(i, p + "ln1", r0, 0, ln, rows, c, Program.ElemType.I8);
                 Operand qkv = Operand.of(Space.QKV, 3L * r0 * c, 3L * c);
-                i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
-                        cst.plus(t.qkvScale())), p + "qkv rows " + r0);
-                probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
+                if (live == n) {
+                    i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
+                            cst.plus(t.qkvScale())), p + "qkv rows " + r0);
+                    probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
+                    continue;
+                }
+                // only the live rows need q; every row needs k and v (W's columns C..3C, same tables from entry C)
+                if (r0 < live) {
+                    int qRows = Math.min(rows, live - r0);
+                    i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr(), 3L * c), qkv, qRows, c, c,
+                            cst.plus(t.qkvBias()), cst.plus(t.qkvScale())), p + "q rows " + r0);
+                    probe(i, p + "qkv", r0, 0, qkv, qRows, c, Program.ElemType.I8);
+                }
+                i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr() + c, 3L * c), qkv.plus(c), rows, c, 2 * c,
+                        cst.plus(t.qkvBias() + 8L * c), cst.plus(t.qkvScale() + 8L * c)), p + "kv rows " + r0);
+                probe(i, p + "qkv", r0, c, qkv.plus(c), rows, 2 * c, Program.ElemType.I8);
             }
             emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
 
             // attention: per head and row block, two slots
             List<int[]> blocks = new ArrayList<>();
             for (int h = 0; h < s.heads(); h++) {
-                for (int r0 = 0; r0 < n; r0 += rb) {
+                for (int r0 = 0; r0 < live; r0 += rb) {
                     blocks.add(new int[] {h, r0});
                 }
             }
@@ -583,8 +604,8 @@ public final class LayerCompiler {
             }
 
             // projection + residual, LN2
-            for (int r0 = 0; r0 < n; r0 += rb) {
-                int rows = Math.min(rb, n - r0);
+            for (int r0 = 0; r0 < live; r0 += rb) {
+                int rows = Math.min(rb, live - r0);
                 Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c, c);
                 Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
                 Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
@@ -601,13 +622,13 @@ public final class LayerCompiler {
 
             // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
             List<Integer> starts = new ArrayList<>();
-            for (int r0 = 0; r0 < n; r0 += rb) {
+            for (int r0 = 0; r0 < live; r0 += rb) {
                 starts.add(r0);
             }
             for (int b = 0; b <= starts.size(); b++) {
                 if (b < starts.size()) {
                     int r0 = starts.get(b);
-                    int rows = Math.min(rb, n - r0);
+                    int rows = Math.min(rb, live - r0);
                     Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
                     Operand fc1 = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2)), mlp);
                     int i = emit(gemmPerChannel(ln, weightOp(slot[0], mlp), fc1, rows, c, mlp, cst.plus(t.fc1Bias()),
@@ -625,7 +646,7 @@ public final class LayerCompiler {
                 }
                 if (b >= 1) {
                     int r0 = starts.get(b - 1);
-                    int rows = Math.min(rb, n - r0);
+                    int rows = Math.min(rb, live - r0);
                     Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1), mlp);
                     Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
                     Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
@@ -644,7 +665,7 @@ public final class LayerCompiler {
         private void scoresAndSoftmax(String p, EncoderLayer.Constants k, int[] blk, int slot) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, n - r0);
+            int rows = Math.min(rb, live - r0);
             Operand q = Operand.of(Space.QKV, 3L * r0 * c + (long) h * hd, 3L * c);
             Operand kt = Operand.of(Space.QKV, c + (long) h * hd, 3L * c);
             Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
@@ -662,7 +683,7 @@ public final class LayerCompiler {
         private void attentionTimesV(String p, EncoderLayer.Constants k, int[] blk, int slot, long ctxOff) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, n - r0);
+            int rows = Math.min(rb, live - r0);
             Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
             Operand v = Operand.of(Space.QKV, 2L * c + (long) h * hd, 3L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);

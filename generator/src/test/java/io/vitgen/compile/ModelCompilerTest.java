@@ -206,7 +206,9 @@ class ModelCompilerTest {
         VitModel.Trace golden = k.golden();
         Object[][] cases = {
             {"embed.w", 5 * 40 + 7, "tensor embed differs first at token ", ", channel 7: expected "},
-            {"L1.w.fc1", 3 * 72 + 17, "layer 1 tensor fc1 differs first at token ", ", channel 17: expected "},
+            {"L0.w.fc1", 3 * 72 + 17, "layer 0 tensor fc1 differs first at token ", ", channel 17: expected "},
+            // the last layer computes k for every token (and q only for the class token)
+            {"L1.w.qkv", 3 * 120 + 45, "layer 1 tensor qkv differs first at token ", ", channel 45: expected "},
             {"head.w.0", 2 * 10 + 9, "tensor logits differs first at token 0, channel 9: expected ", ""},
         };
         for (Object[] c : cases) {
@@ -219,6 +221,13 @@ class ModelCompilerTest {
             System.out.println(d);
             assertTrue(d.startsWith((String) c[2]) && d.contains((String) c[3]), d);
         }
+        // a probe left out is a gap, not a pass: drop the last layer's q probe (row 0, channels 0..C-1)
+        List<Program.Probe> probes = new java.util.ArrayList<>(p.probes());
+        assertTrue(probes.removeIf(pr -> pr.tensor().equals("L1.qkv") && pr.colOffset() == 0));
+        Program cut = new Program(p.commands(), p.labels(), p.image(), p.plan(), probes, p.input(), p.output(), p.stream(),
+                p.layers());
+        String d = GoldenCheck.firstMismatch(golden, cut, Interpreter.run(cut, 1, 8)).orElseThrow();
+        assertEquals("layer 1 tensor qkv is not computed at token 0, channel 0", d);
     }
 
     static List<String> refuse(Case k, Config cfg, BufferPlan plan, long[][][] image) {
