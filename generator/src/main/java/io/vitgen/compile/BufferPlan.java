@@ -194,7 +194,7 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
     public static BufferPlan forShape(ModelShape s, int rowBlock, int probBytes) {
         return new BufferPlan(capacities(layout(s, rowBlock, probBytes)), rowBlock,
                 "encoder layers of " + s.tokens() + " tokens, C " + s.channels() + ", " + s.heads() + " heads, MLP "
-                        + s.mlp() + " (no patch embedding or head)");
+                        + s.mlp() + " (no patch embedding or head)" + contents(layout(s, rowBlock, probBytes)));
     }
 
     /** Buffers sized exactly for a whole model (the layers, the patch embedding, the final norm and the head). */
@@ -203,7 +203,21 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         int[] panels = headPanels(g, l.get(Space.WGT).get(0).bytes());
         return new BufferPlan(capacities(l), rowBlock, "the whole model (" + g + "): patch embedding, "
                 + g.depth() + " layers, final norm, head in " + panels.length + " column panel"
-                + (panels.length == 1 ? "" : "s") + " of " + panels[0] + " classes");
+                + (panels.length == 1 ? "" : "s") + " of " + panels[0] + " classes" + contents(l));
+    }
+
+    /** One line per space: its slots and overlays with their byte ranges. */
+    private static String contents(Map<Space, List<Slot>> layout) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Space, List<Slot>> e : layout.entrySet()) {
+            sb.append(System.lineSeparator()).append(String.format("  %-6s", e.getKey()));
+            String sep = "";
+            for (Slot s : e.getValue()) {
+                sb.append(sep).append(s.tensor()).append(" [").append(s.offset()).append(", ").append(s.end()).append(')');
+                sep = "; ";
+            }
+        }
+        return sb.toString();
     }
 
     private static Map<Space, Long> capacities(Map<Space, List<Slot>> layout) {

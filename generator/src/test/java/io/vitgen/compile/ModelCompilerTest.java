@@ -143,7 +143,10 @@ class ModelCompilerTest {
         assertTrue(p.image().regions().containsKey("head.w.1") && !p.image().regions().containsKey("head.w.2"),
                 "192 x 1000 int8 in two panels: " + p.image().regions().keySet());
         assertEveryInputByteLoadedOnce(p);
-        System.out.print(p.plan().describe());
+        String described = p.plan().describe();
+        System.out.print(described);
+        assertTrue(described.contains("sized for the whole model") && described.contains("head in 2 column panels of 500 classes")
+                && described.contains("patch rows slot 0"), described);
     }
 
     /**
