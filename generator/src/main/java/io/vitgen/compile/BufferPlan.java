@@ -159,10 +159,11 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
 
     /**
      * Column panels of the head (C x classes int8) that fit a weight slot of {@code slotBytes}:
-     * as few as possible, of equal width but the last. Empty when not even one column fits.
+     * as few as possible, of equal width but the last, none wider than a command's N field
+     * ({@link Command#MAX_DIM}). Empty when not even one column fits.
      */
     public static int[] headPanels(VitGeometry g, long slotBytes) {
-        long most = slotBytes / g.channels();
+        long most = Math.min(slotBytes / g.channels(), Command.MAX_DIM);
         if (most < 1) {
             return new int[0];
         }
