@@ -27,6 +27,11 @@ import io.vitgen.hw.MacArray;
  * block i+1 under the softmax of block i). Dependency tokens are not written by hand: each command
  * waits on the latest command of every other unit that touches bytes it touches (one of them
  * writing), through the fewest tokens; {@link StreamChecker} proves the result independently.
+ *
+ * <p>{@link #compileModel} compiles one image through a whole model ({@link IntVitModel}): the
+ * patch-embedding GEMM per row block with the position embedding as its residual operand, the
+ * class-token row loaded, the layers (the last one only for the class token), the final
+ * LayerNorm of row 0 and the head in column panels, the int32 logits stored.
  */
 public final class LayerCompiler {
 
