@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.vitgen.config.Config;
 import io.vitgen.golden.ModelShape;
+import io.vitgen.golden.VitGeometry;
 
 /**
  * The on-chip buffers of a top: the capacity in bytes of each space and the row block the compiler
@@ -17,7 +18,12 @@ import io.vitgen.golden.ModelShape;
  * one model runs every model whose {@link #layout} fits, and the compiler refuses the others
  * naming the tensor and the capacity.
  */
-public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
+public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFor) {
+
+    /** A plan of explicit capacities (sized for nothing in particular). */
+    public BufferPlan(Map<Space, Long> capacity, int rowBlock) {
+        this(capacity, rowBlock, "");
+    }
 
     public BufferPlan {
         Map<Space, Long> c = new EnumMap<>(Space.class);
@@ -31,6 +37,7 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
             throw new IllegalArgumentException("row block " + rowBlock + " is outside 1.." + Command.MAX_DIM);
         }
         capacity = Collections.unmodifiableMap(c);
+        sizedFor = sizedFor == null ? "" : sizedFor;
     }
 
     /** Capacity of one space in bytes. */
@@ -69,6 +76,25 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
      * bytes per softmax output element (2 for Shiftmax b = 16, else 1).
      */
     public static Map<Space, List<Slot>> layout(ModelShape s, int rowBlock, int probBytes) {
+        return layout(s, rowBlock, probBytes, null);
+    }
+
+    /**
+     * Where the compiler puts the tensors of a whole model (docs/top.md, "Buffers"): the layers'
+     * slots of {@link #layout(ModelShape, int, int)} (the weight and constant slots grown to hold
+     * the patch-embedding weights and the model's own tables), followed in each space by the
+     * model's overlays - tensors that reuse a layer slot's bytes at a time the layers do not use
+     * them: the position embedding in res1's place (RES slot 2), two patch-row slots over the FC1 /
+     * GELU slots (HID slots 4 and 5), the logits over the score slots (ATT slot 4), the embedding
+     * tables in constant slot 1 and the final-norm and head tables in constant slot depth mod 2
+     * (CONST slots 2 and 3). The head's weights go through the weight slots in column panels
+     * ({@link #headPanels}).
+     */
+    public static Map<Space, List<Slot>> layout(VitGeometry g, int rowBlock, int probBytes) {
+        return layout(g.layerShape(), rowBlock, probBytes, g);
+    }
+
+    private static Map<Space, List<Slot>> layout(ModelShape s, int rowBlock, int probBytes, VitGeometry g) {
         long n = s.tokens();
         long c = s.channels();
         long mlp = s.mlp();
@@ -80,8 +106,14 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
         put(m, Space.ACT, "attention context (N x C int8)", n * c);
         put(m, Space.QKV, "q, k, v (N x 3C int8)", n * 3 * c);
         long w = Math.max(c * 3 * c, c * mlp);
-        put(m, Space.WGT, "weight slot 0 (qkv, fc1)", w);
-        put(m, Space.WGT, "weight slot 1 (proj, fc2)", w);
+        if (g == null) {
+            put(m, Space.WGT, "weight slot 0 (qkv, fc1)", w);
+            put(m, Space.WGT, "weight slot 1 (proj, fc2)", w);
+        } else {
+            w = Math.max(w, (long) g.patchK() * c);
+            put(m, Space.WGT, "weight slot 0 (qkv, fc1, head panels 0, 2, ..)", w);
+            put(m, Space.WGT, "weight slot 1 (patch embedding, proj, fc2, head panels 1, 3, ..)", w);
+        }
         for (int slot = 0; slot < 2; slot++) {
             put(m, Space.ATT, "scores slot " + slot + " (row block x N int8)", rb * n);
             put(m, Space.ATT, "probabilities slot " + slot + " (row block x N)", rb * n * probBytes);
@@ -91,9 +123,62 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
             put(m, Space.HID, "GELU output slot " + slot + " (row block x MLP int8)", rb * mlp);
         }
         long k = LayerCompiler.constBytes(s);
+        if (g != null) {
+            k = Math.max(k, Math.max(embedConstBytes(g), headConstBytes(g)));
+        }
         put(m, Space.CONST, "constants slot 0", k);
         put(m, Space.CONST, "constants slot 1", k);
+        if (g != null) {
+            List<Slot> res = m.get(Space.RES);
+            overlay(m, Space.RES, "position embedding (N x C int16, in res1's place until layer 0's projection)",
+                    res.get(1).offset(), n * c * 2);
+            long patchRows = Math.min(rb, n - 1);
+            overlay(m, Space.HID, "patch rows slot 0 (row block x 3P^2 int8, over the FC1/GELU slots)", 0,
+                    patchRows * g.patchK());
+            overlay(m, Space.HID, "patch rows slot 1 (row block x 3P^2 int8)", align(patchRows * g.patchK()),
+                    patchRows * g.patchK());
+            overlay(m, Space.ATT, "logits (classes int32, over the score slots)", 0, 4L * g.classes());
+            List<Slot> cs = m.get(Space.CONST);
+            overlay(m, Space.CONST, "patch-embedding tables (in constants slot 1 until layer 1)", cs.get(1).offset(),
+                    embedConstBytes(g));
+            overlay(m, Space.CONST, "final-norm and head tables (in constants slot " + (g.depth() % 2)
+                    + ", after layer " + (g.depth() - 2) + ")", cs.get(g.depth() % 2).offset(), headConstBytes(g));
+        }
         return m;
+    }
+
+    /** Bytes of the patch embedding's tables: bias and scale, C entries each. */
+    public static long embedConstBytes(VitGeometry g) {
+        return 8L * 2 * g.channels();
+    }
+
+    /** Bytes of the final norm's and the head's tables: norm bias and scale (C each), head bias (classes). */
+    public static long headConstBytes(VitGeometry g) {
+        return 8L * (2L * g.channels() + g.classes());
+    }
+
+    /**
+     * Column panels of the head (C x classes int8) that fit a weight slot of {@code slotBytes}:
+     * as few as possible, of equal width but the last, none wider than a command's N field
+     * ({@link Command#MAX_DIM}). Empty when not even one column fits.
+     */
+    public static int[] headPanels(VitGeometry g, long slotBytes) {
+        long most = Math.min(slotBytes / g.channels(), Command.MAX_DIM);
+        if (most < 1) {
+            return new int[0];
+        }
+        int classes = g.classes();
+        int panels = (int) ((classes + most - 1) / most);
+        int width = (classes + panels - 1) / panels;
+        List<Integer> w = new ArrayList<>();
+        for (int j0 = 0; j0 < classes; j0 += width) {
+            w.add(Math.min(width, classes - j0));
+        }
+        return w.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void overlay(Map<Space, List<Slot>> m, Space s, String tensor, long offset, long bytes) {
+        m.get(s).add(new Slot(tensor, offset, bytes));
     }
 
     private static void put(Map<Space, List<Slot>> m, Space s, String tensor, long bytes) {
@@ -108,20 +193,56 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
 
     /** Buffers sized exactly for a shape (the layout's end in every space). */
     public static BufferPlan forShape(ModelShape s, int rowBlock, int probBytes) {
-        Map<Space, Long> cap = new LinkedHashMap<>();
-        for (Map.Entry<Space, List<Slot>> e : layout(s, rowBlock, probBytes).entrySet()) {
-            List<Slot> l = e.getValue();
-            cap.put(e.getKey(), l.get(l.size() - 1).end());
-        }
-        return new BufferPlan(cap, rowBlock);
+        return new BufferPlan(capacities(layout(s, rowBlock, probBytes)), rowBlock,
+                "encoder layers of " + s.tokens() + " tokens, C " + s.channels() + ", " + s.heads() + " heads, MLP "
+                        + s.mlp() + " (no patch embedding or head)" + contents(layout(s, rowBlock, probBytes)));
     }
 
-    /** Buffers for the configuration's model, its softmax output bits and its array's row block. */
+    /** Buffers sized exactly for a whole model (the layers, the patch embedding, the final norm and the head). */
+    public static BufferPlan forVit(VitGeometry g, int rowBlock, int probBytes) {
+        Map<Space, List<Slot>> l = layout(g, rowBlock, probBytes);
+        int[] panels = headPanels(g, l.get(Space.WGT).get(0).bytes());
+        return new BufferPlan(capacities(l), rowBlock, "the whole model (" + g + "): patch embedding, "
+                + g.depth() + " layers, final norm, head in " + panels.length + " column panel"
+                + (panels.length == 1 ? "" : "s") + " of " + panels[0] + " classes" + contents(l));
+    }
+
+    /** One line per space: its slots and overlays with their byte ranges. */
+    private static String contents(Map<Space, List<Slot>> layout) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Space, List<Slot>> e : layout.entrySet()) {
+            sb.append(System.lineSeparator()).append(String.format("  %-6s", e.getKey()));
+            String sep = "";
+            for (Slot s : e.getValue()) {
+                sb.append(sep).append(s.tensor()).append(" [").append(s.offset()).append(", ").append(s.end()).append(')');
+                sep = "; ";
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Map<Space, Long> capacities(Map<Space, List<Slot>> layout) {
+        Map<Space, Long> cap = new LinkedHashMap<>();
+        for (Map.Entry<Space, List<Slot>> e : layout.entrySet()) {
+            cap.put(e.getKey(), e.getValue().stream().mapToLong(Slot::end).max().orElse(0));
+        }
+        return cap;
+    }
+
+    /**
+     * Buffers for the configuration's model, its softmax output bits and its array's row block: for
+     * a DeiT preset the whole model ({@link #forVit}; 224 px, patch 16, 1000 classes), for a custom
+     * shape its encoder layers (the configuration has no image, patch or class count).
+     */
     public static BufferPlan forModel(Config config) {
         io.vitgen.config.ModelShape m = config.model();
-        ModelShape s = new ModelShape(m.tokens(), m.channels(), m.heads(), m.mlp());
         int probBytes = !config.softmax().log2() && config.softmax().outBits() == 16 ? 2 : 1;
-        return forShape(s, defaultRowBlock(config.mac().rows()), probBytes);
+        int rb = defaultRowBlock(config.mac().rows());
+        VitGeometry g = VitGeometry.preset(m.name());
+        if (g != null) {
+            return forVit(g, rb, probBytes);
+        }
+        return forShape(new ModelShape(m.tokens(), m.channels(), m.heads(), m.mlp()), rb, probBytes);
     }
 
     /** One line per space: capacity and BRAM36 blocks. */
@@ -131,6 +252,9 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock) {
             sb.append(String.format("%-6s %,10d bytes %5d BRAM36%n", e.getKey(), e.getValue(), (e.getValue() + 4095) / 4096));
         }
         sb.append(String.format("total  %,10d bytes %5d BRAM36, row block %d%n", totalBytes(), bram36(), rowBlock));
+        if (!sizedFor.isEmpty()) {
+            sb.append("sized for ").append(sizedFor).append(System.lineSeparator());
+        }
         return sb.toString();
     }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
 import io.vitgen.config.Config;
 import io.vitgen.golden.DyadicScale;
 import io.vitgen.golden.EncoderLayer;
+import io.vitgen.golden.FloatVit;
 import io.vitgen.golden.ModelShape;
+import io.vitgen.golden.VitGeometry;
+import io.vitgen.golden.VitModel;
 import io.vitgen.hw.MacArray;
 
 /**
@@ -24,6 +27,11 @@ import io.vitgen.hw.MacArray;
  * block i+1 under the softmax of block i). Dependency tokens are not written by hand: each command
  * waits on the latest command of every other unit that touches bytes it touches (one of them
  * writing), through the fewest tokens; {@link StreamChecker} proves the result independently.
+ *
+ * <p>{@link #compileModel} compiles one image through a whole model ({@link IntVitModel}): the
+ * patch-embedding GEMM per row block with the position embedding as its residual operand, the
+ * class-token row loaded, the layers (the last one only for the class token), the final
+ * LayerNorm of row 0 and the head in column panels, the int32 logits stored.
  */
 public final class LayerCompiler {
 
@@ -77,15 +85,68 @@ public final class LayerCompiler {
         }
         ModelShape s = layers.get(0).shape();
         List<String> problems = new ArrayList<>();
-        check(layers, input, config, plan, problems);
+        check(layers, input, config, plan, problems, null);
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
-        return new LayerCompiler.Build(layers, input, plan, s).run();
+        return new LayerCompiler.Build(layers, input, plan, s, null, null).run();
+    }
+
+    /** Compiles a whole golden model with buffers sized for it ({@link BufferPlan#forVit}). */
+    public static Program compileModel(VitModel model, long[][][] image, Config config) {
+        return compileModel(IntVitModel.of(model), image, config);
+    }
+
+    /** Compiles a whole model with buffers sized for it at the configuration's row block. */
+    public static Program compileModel(IntVitModel model, long[][][] image, Config config) {
+        return compileModel(model, image, config, BufferPlan.forVit(model.geometry(),
+                BufferPlan.defaultRowBlock(config.mac().rows()), probBytes(model.layers().get(0))));
+    }
+
+    /**
+     * Compiles one image through a whole model - patch embedding, class token and position
+     * embedding, the encoder layers, the final LayerNorm of the class token and the head - into one
+     * stream whose result is the int32 logits in the image's {@code logits} region
+     * (docs/commands.md, "Compiler"). The host cuts the image into patches (im2col) and writes them
+     * as the {@code input} region; {@code image} is 3 x S x S int8. Throws {@link
+     * CompileException} listing every reason the model cannot run.
+     */
+    public static Program compileModel(IntVitModel model, long[][][] image, Config config, BufferPlan plan) {
+        VitGeometry g = model.geometry();
+        List<String> problems = new ArrayList<>();
+        long[][] patches = null;
+        int side = g.image();
+        if (image == null || image.length != VitGeometry.IN_CHANNELS
+                || Arrays.stream(image).anyMatch(pl -> pl.length != side || Arrays.stream(pl).anyMatch(r -> r.length != side))) {
+            problems.add("image must be " + VitGeometry.IN_CHANNELS + " x " + side + " x " + side + " int8 pixels");
+        } else {
+            outer:
+            for (int ch = 0; ch < image.length; ch++) {
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        long v = image[ch][y][x];
+                        if (v < -128 || v > 127) {
+                            problems.add("image pixel [" + ch + ", " + y + ", " + x + "] = " + v + " is not int8");
+                            break outer;
+                        }
+                    }
+                }
+            }
+            patches = FloatVit.patchesOf(image, g);
+        }
+        check(model.layers(), null, config, plan, problems, model);
+        if (!problems.isEmpty()) {
+            throw new CompileException(problems);
+        }
+        return new LayerCompiler.Build(model.layers(), null, plan, g.layerShape(), model, patches).run();
+    }
+
+    static int probBytes(IntEncoderLayer l) {
+        return l.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l.softmaxBits() == 16 ? 2 : 1;
     }
 
     private static void check(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
-            List<String> problems) {
+            List<String> problems, IntVitModel vit) {
         ModelShape s = layers.get(0).shape();
         int n = s.tokens();
         int c = s.channels();
@@ -101,7 +162,7 @@ public final class LayerCompiler {
         if (!config.gelu().requantInt8()) {
             problems.add("gelu.output = int16: the layer needs the int8 GELU output (gelu.output=int8)");
         }
-        if (input.length != n || Arrays.stream(input).anyMatch(r -> r.length != c)) {
+        if (vit == null && (input.length != n || Arrays.stream(input).anyMatch(r -> r.length != c))) {
             problems.add("input must be " + n + " x " + c + " int16");
         }
         long kLimit;
@@ -176,12 +237,17 @@ public final class LayerCompiler {
             }
         }
         int maxDim = Math.max(Math.max(n, 3 * c), s.mlp());
+        if (vit != null) {
+            maxDim = Math.max(maxDim, vit.geometry().patchK());
+            checkModel(vit, kLimit, q.accBits(), plan, problems);
+        }
         if (maxDim > Command.MAX_DIM) {
             problems.add("a dimension of " + maxDim + " exceeds the commands' 16-bit fields (" + Command.MAX_DIM + ")");
         }
-        IntEncoderLayer l0 = layers.get(0);
-        int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
-        for (Map.Entry<Space, List<BufferPlan.Slot>> e : BufferPlan.layout(s, plan.rowBlock(), probBytes).entrySet()) {
+        int probBytes = probBytes(layers.get(0));
+        Map<Space, List<BufferPlan.Slot>> layout = vit == null ? BufferPlan.layout(s, plan.rowBlock(), probBytes)
+                : BufferPlan.layout(vit.geometry(), plan.rowBlock(), probBytes);
+        for (Map.Entry<Space, List<BufferPlan.Slot>> e : layout.entrySet()) {
             long cap = plan.bytes(e.getKey());
             for (BufferPlan.Slot slot : e.getValue()) {
                 if (slot.end() > cap) {
@@ -190,6 +256,46 @@ public final class LayerCompiler {
                     break;
                 }
             }
+        }
+    }
+
+    /** The parts outside the encoder layers: patch embedding, final norm, head. */
+    private static void checkModel(IntVitModel vit, long kLimit, int accBits, BufferPlan plan, List<String> problems) {
+        VitGeometry g = vit.geometry();
+        if (g.patchK() > kLimit) {
+            problems.add("GEMM patch embedding (K = 3P^2) = " + g.patchK() + " exceeds K_MAX = " + kLimit + " of the "
+                    + accBits + "-bit accumulator (quant.acc.bits)");
+        }
+        if (g.channels() > kLimit) {
+            problems.add("GEMM head (K = C) = " + g.channels() + " exceeds K_MAX = " + kLimit + " of the " + accBits
+                    + "-bit accumulator (quant.acc.bits)");
+        }
+        long[] nb = vit.normBias();
+        for (int j = 0; j < nb.length; j++) {
+            if (nb[j] < Integer.MIN_VALUE || nb[j] > Integer.MAX_VALUE) {
+                problems.add("final norm bias of channel " + j + " = " + nb[j]
+                        + " does not fit the LayerNorm unit's 32-bit bias");
+                break;
+            }
+        }
+        for (long[] row : vit.pos()) {
+            for (long v : row) {
+                if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
+                    problems.add("position embedding value " + v + " does not fit int16");
+                    return;
+                }
+            }
+        }
+        for (long v : vit.headBias()) {
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                problems.add("head bias " + v + " does not fit int32");
+                return;
+            }
+        }
+        long slot = BufferPlan.layout(g, plan.rowBlock(), 1).get(Space.WGT).get(0).bytes();
+        if (BufferPlan.headPanels(g, slot).length == 0) {
+            problems.add("tensor head weights: one column (C = " + g.channels() + " int8) does not fit a weight slot of "
+                    + slot + " bytes");
         }
     }
 
@@ -215,8 +321,15 @@ public final class LayerCompiler {
         private final int[] lastOfUnit = new int[Unit.values().length];
         private int lastSync = -1;
         private final Map<Space, List<BufferPlan.Slot>> slots;
+        private final IntVitModel vit;
+        private final long[][] patches;
+        /** Token rows the current layer computes past k and v: n, or 1 in a model's last layer. */
+        private int live;
 
-        Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s) {
+        Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s, IntVitModel vit,
+                long[][] patches) {
+            this.vit = vit;
+            this.patches = patches;
             this.layers = layers;
             this.input = input;
             this.plan = plan;
@@ -229,7 +342,8 @@ public final class LayerCompiler {
             IntEncoderLayer l0 = layers.get(0);
             this.log2 = l0.softmax() == EncoderLayer.SoftmaxMode.LOG2;
             this.probBytes = !log2 && l0.softmaxBits() == 16 ? 2 : 1;
-            this.slots = BufferPlan.layout(s, plan.rowBlock(), probBytes);
+            this.slots = vit == null ? BufferPlan.layout(s, plan.rowBlock(), probBytes)
+                    : BufferPlan.layout(vit.geometry(), plan.rowBlock(), probBytes);
             int units = Unit.values().length;
             this.lastPairProducer = new int[units * units];
             Arrays.fill(lastPairProducer, -1);
@@ -241,10 +355,34 @@ public final class LayerCompiler {
         }
 
         Program run() {
+            if (vit != null) {
+                return runModel();
+            }
             MemoryImage.Region in = image.allocate("input", n, c, 2);
             image.write(in, input);
             List<MemoryImage.Region[]> weights = new ArrayList<>();
             List<MemoryImage.Region> consts = new ArrayList<>();
+            allocateLayers(weights, consts);
+            MemoryImage.Region out = image.allocate("output", n, c, 2);
+
+            emit(new Command.Load(Command.Deps.NONE, in.operand(), Operand.of(Space.RES, off(Space.RES, 0), 2L * c), n, 2L * c),
+                    "load input x");
+            for (int l = 0; l < layers.size(); l++) {
+                layer(l, layers.get(l), weights.get(l), consts.get(l), l == layers.size() - 1 ? out : null, false);
+            }
+            return finish(in, out);
+        }
+
+        private Program finish(MemoryImage.Region in, MemoryImage.Region out) {
+            emit(new Command.End(Command.Deps.NONE), "end");
+            long[] words = CommandCodec.encode(cmds);
+            MemoryImage.Region stream = image.allocate("commands", words.length, 1, 8);
+            image.writeBytes(stream, CommandCodec.toBytes(words));
+            return new Program(List.copyOf(cmds), List.copyOf(labels), image, plan, List.copyOf(probes), in, out, stream,
+                    layers.size());
+        }
+
+        private void allocateLayers(List<MemoryImage.Region[]> weights, List<MemoryImage.Region> consts) {
             for (int l = 0; l < layers.size(); l++) {
                 IntEncoderLayer L = layers.get(l);
                 MemoryImage.Region[] w = {
@@ -259,19 +397,116 @@ public final class LayerCompiler {
                 image.writeBytes(k, constBlock(L.constants()));
                 consts.add(k);
             }
-            MemoryImage.Region out = image.allocate("output", n, c, 2);
+        }
 
-            emit(new Command.Load(Command.Deps.NONE, in.operand(), Operand.of(Space.RES, off(Space.RES, 0), 2L * c), n, 2L * c),
-                    "load input x");
-            for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), out, l == layers.size() - 1);
+        /**
+         * The whole model: patch embedding per row block (RESIDUAL epilogue with the position
+         * embedding as residual), the class-token row loaded, the layers, the final LayerNorm of
+         * row 0, the head in column panels (RAW epilogue), the logits stored.
+         */
+        private Program runModel() {
+            VitGeometry g = vit.geometry();
+            int kpe = g.patchK();
+            int classes = g.classes();
+            MemoryImage.Region in = image.allocate("input", n - 1, kpe, 1);
+            image.write(in, patches);
+            MemoryImage.Region ew = image.allocate("embed.w", kpe, c, 1);
+            image.write(ew, vit.embedW());
+            MemoryImage.Region pos = image.allocate("embed.pos", n, c, 2);
+            image.write(pos, vit.pos());
+            long embBytes = BufferPlan.embedConstBytes(g);
+            long headBytes = BufferPlan.headConstBytes(g);
+            MemoryImage.Region mc = image.allocate("model.const", 1, (int) (embBytes + headBytes), 1);
+            byte[] mcb = new byte[(int) (embBytes + headBytes)];
+            longs(mcb, 0, vit.embedBias());
+            scales(mcb, 8L * c, vit.embedRequant());
+            longs(mcb, embBytes, vit.normBias());
+            scales(mcb, embBytes + 8L * c, vit.normRequant());
+            longs(mcb, embBytes + 16L * c, vit.headBias());
+            image.writeBytes(mc, mcb);
+            List<MemoryImage.Region[]> weights = new ArrayList<>();
+            List<MemoryImage.Region> consts = new ArrayList<>();
+            allocateLayers(weights, consts);
+            int[] panels = BufferPlan.headPanels(g, slots.get(Space.WGT).get(0).bytes());
+            List<MemoryImage.Region> headW = new ArrayList<>();
+            for (int i = 0, j0 = 0; i < panels.length; j0 += panels[i], i++) {
+                MemoryImage.Region r = image.allocate("head.w." + i, c, panels[i], 1);
+                long[][] part = new long[c][];
+                for (int k = 0; k < c; k++) {
+                    part[k] = Arrays.copyOfRange(vit.headW()[k], j0, j0 + panels[i]);
+                }
+                image.write(r, part);
+                headW.add(r);
             }
-            emit(new Command.End(Command.Deps.NONE), "end");
-            long[] words = CommandCodec.encode(cmds);
-            MemoryImage.Region stream = image.allocate("commands", words.length, 1, 8);
-            image.writeBytes(stream, CommandCodec.toBytes(words));
-            return new Program(List.copyOf(cmds), List.copyOf(labels), image, plan, List.copyOf(probes), in, out, stream,
-                    layers.size());
+            MemoryImage.Region logits = image.allocate("logits", 1, classes, 4);
+
+            // patch embedding, class token and position embedding
+            long xOff = off(Space.RES, 0);
+            long posOff = off(Space.RES, 2);
+            Operand embC = Operand.of(Space.CONST, off(Space.CONST, 2), 0);
+            emit(new Command.Load(Command.Deps.NONE, mc.operand(), embC, 1, embBytes), "load embedding tables");
+            int i = emit(new Command.Load(Command.Deps.NONE, pos.operand(), Operand.of(Space.RES, xOff, 2L * c), 1, 2L * c),
+                    "load class token row");
+            probe(i, "embed", 0, 0, Operand.of(Space.RES, xOff, 2L * c), 1, c, Program.ElemType.I16);
+            emit(new Command.Load(Command.Deps.NONE, pos.operand().plus(2L * c), Operand.of(Space.RES, posOff + 2L * c, 2L * c),
+                    n - 1, 2L * c), "load position embedding");
+            emit(new Command.Load(Command.Deps.NONE, ew.operand(), Operand.of(Space.WGT, off(Space.WGT, 1), c), kpe, c),
+                    "load embed.w");
+            // token row blocks [t0, t1) aligned with the layers' row blocks (the first one without row 0)
+            List<int[]> blocks = new ArrayList<>();
+            for (int t0 = 1; t0 < n; ) {
+                int t1 = Math.min(n, (t0 / rb + 1) * rb);
+                blocks.add(new int[] {t0, t1});
+                t0 = t1;
+            }
+            DyadicScale one = new DyadicScale(1, 0);
+            for (int b = 0; b <= blocks.size(); b++) {
+                if (b < blocks.size()) {
+                    int[] bl = blocks.get(b);
+                    emit(new Command.Load(Command.Deps.NONE, in.operand().plus((long) (bl[0] - 1) * kpe),
+                            Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe), bl[1] - bl[0], kpe),
+                            "load patches rows " + bl[0]);
+                }
+                if (b >= 1) {
+                    int[] bl = blocks.get(b - 1);
+                    int rows = bl[1] - bl[0];
+                    Operand x = Operand.of(Space.RES, xOff + 2L * bl[0] * c, 2L * c);
+                    i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false,
+                            Operand.of(Space.HID, off(Space.HID, 4 + (b - 1) % 2), kpe),
+                            Operand.of(Space.WGT, off(Space.WGT, 1), c), x, rows, kpe, c, embC, embC.plus(8L * c), null,
+                            Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), one),
+                            "patch embedding rows " + bl[0]);
+                    probe(i, "embed", bl[0], 0, x, rows, c, Program.ElemType.I16);
+                }
+            }
+            for (int l = 0; l < layers.size(); l++) {
+                layer(l, layers.get(l), weights.get(l), consts.get(l), null, l == layers.size() - 1);
+            }
+
+            // final LayerNorm of the class token, head in column panels, logits out
+            Operand hc = Operand.of(Space.CONST, off(Space.CONST, 3), 0);
+            emit(new Command.Load(Command.Deps.NONE, mc.operand().plus(embBytes), hc, 1, headBytes),
+                    "load norm and head tables");
+            Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), c);
+            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), 4L * classes);
+            for (int p = 0; p < Math.min(2, panels.length); p++) {
+                emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
+            }
+            i = emit(new Command.LayerNorm(Command.Deps.NONE, Operand.of(Space.RES, xOff, 2L * c), norm, 1, c, hc,
+                    hc.plus(8L * c)), "final norm row 0");
+            probe(i, "norm", 0, 0, norm, 1, c, Program.ElemType.I8);
+            for (int p = 0, j0 = 0; p < panels.length; j0 += panels[p], p++) {
+                if (p >= 2) {
+                    emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
+                }
+                Operand out = logitsBuf.plus(4L * j0);
+                i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RAW, false, false, norm,
+                        Operand.of(Space.WGT, off(Space.WGT, p % 2), panels[p]), out, 1, c, panels[p],
+                        hc.plus(16L * c + 8L * j0), null, null, null, null), "head columns " + j0);
+                probe(i, "logits", 0, j0, out, 1, panels[p], Program.ElemType.I32);
+            }
+            emit(new Command.Store(Command.Deps.NONE, logitsBuf, logits.operand(), 1, 4L * classes), "store logits");
+            return finish(in, logits);
         }
 
         private byte[] constBlock(EncoderLayer.Constants k) {
@@ -305,8 +540,15 @@ public final class LayerCompiler {
             }
         }
 
+        /**
+         * One layer; {@code out} (the last layer of a layer stream) receives its output rows, or
+         * null. With {@code clsOnly} (the last layer of a whole model) only row 0 - the class
+         * token, all the final norm reads - goes past k and v: its q, attention row, projection
+         * and MLP.
+         */
         private void layer(int l, IntEncoderLayer L, MemoryImage.Region[] w, MemoryImage.Region constRegion,
-                MemoryImage.Region out, boolean last) {
+                MemoryImage.Region out, boolean clsOnly) {
+            live = clsOnly ? 1 : n;
             String p = "L" + l + ".";
             EncoderLayer.Constants k = L.constants();
             ConstTables t = ConstTables.of(s);
@@ -331,16 +573,29 @@ public final class LayerCompiler {
                         cst.plus(t.ln1Scale())), p + "ln1 rows " + r0);
                 probe(i, p + "ln1", r0, 0, ln, rows, c, Program.ElemType.I8);
                 Operand qkv = Operand.of(Space.QKV, 3L * r0 * c, 3L * c);
-                i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
-                        cst.plus(t.qkvScale())), p + "qkv rows " + r0);
-                probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
+                if (live == n) {
+                    i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
+                            cst.plus(t.qkvScale())), p + "qkv rows " + r0);
+                    probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
+                    continue;
+                }
+                // only the live rows need q; every row needs k and v (W's columns C..3C, same tables from entry C)
+                if (r0 < live) {
+                    int qRows = Math.min(rows, live - r0);
+                    i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr(), 3L * c), qkv, qRows, c, c,
+                            cst.plus(t.qkvBias()), cst.plus(t.qkvScale())), p + "q rows " + r0);
+                    probe(i, p + "qkv", r0, 0, qkv, qRows, c, Program.ElemType.I8);
+                }
+                i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr() + c, 3L * c), qkv.plus(c), rows, c, 2 * c,
+                        cst.plus(t.qkvBias() + 8L * c), cst.plus(t.qkvScale() + 8L * c)), p + "kv rows " + r0);
+                probe(i, p + "qkv", r0, c, qkv.plus(c), rows, 2 * c, Program.ElemType.I8);
             }
             emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
 
             // attention: per head and row block, two slots
             List<int[]> blocks = new ArrayList<>();
             for (int h = 0; h < s.heads(); h++) {
-                for (int r0 = 0; r0 < n; r0 += rb) {
+                for (int r0 = 0; r0 < live; r0 += rb) {
                     blocks.add(new int[] {h, r0});
                 }
             }
@@ -354,8 +609,8 @@ public final class LayerCompiler {
             }
 
             // projection + residual, LN2
-            for (int r0 = 0; r0 < n; r0 += rb) {
-                int rows = Math.min(rb, n - r0);
+            for (int r0 = 0; r0 < live; r0 += rb) {
+                int rows = Math.min(rb, live - r0);
                 Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c, c);
                 Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
                 Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
@@ -372,13 +627,13 @@ public final class LayerCompiler {
 
             // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
             List<Integer> starts = new ArrayList<>();
-            for (int r0 = 0; r0 < n; r0 += rb) {
+            for (int r0 = 0; r0 < live; r0 += rb) {
                 starts.add(r0);
             }
             for (int b = 0; b <= starts.size(); b++) {
                 if (b < starts.size()) {
                     int r0 = starts.get(b);
-                    int rows = Math.min(rb, n - r0);
+                    int rows = Math.min(rb, live - r0);
                     Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
                     Operand fc1 = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2)), mlp);
                     int i = emit(gemmPerChannel(ln, weightOp(slot[0], mlp), fc1, rows, c, mlp, cst.plus(t.fc1Bias()),
@@ -396,7 +651,7 @@ public final class LayerCompiler {
                 }
                 if (b >= 1) {
                     int r0 = starts.get(b - 1);
-                    int rows = Math.min(rb, n - r0);
+                    int rows = Math.min(rb, live - r0);
                     Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1), mlp);
                     Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
                     Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
@@ -404,7 +659,7 @@ public final class LayerCompiler {
                             weightOp(slot[1], c), x, rows, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null,
                             res1, k.res1ToOut()), p + "fc2+residual rows " + r0);
                     probe(i, p + "out", r0, 0, x, rows, c, Program.ElemType.I16);
-                    if (last) {
+                    if (out != null) {
                         emit(new Command.Store(Command.Deps.NONE, x, out.operand().plus(2L * r0 * c), rows, 2L * c),
                                 "store output rows " + r0);
                     }
@@ -415,7 +670,7 @@ public final class LayerCompiler {
         private void scoresAndSoftmax(String p, EncoderLayer.Constants k, int[] blk, int slot) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, n - r0);
+            int rows = Math.min(rb, live - r0);
             Operand q = Operand.of(Space.QKV, 3L * r0 * c + (long) h * hd, 3L * c);
             Operand kt = Operand.of(Space.QKV, c + (long) h * hd, 3L * c);
             Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
@@ -433,7 +688,7 @@ public final class LayerCompiler {
         private void attentionTimesV(String p, EncoderLayer.Constants k, int[] blk, int slot, long ctxOff) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, n - r0);
+            int rows = Math.min(rb, live - r0);
             Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
             Operand v = Operand.of(Space.QKV, 2L * c + (long) h * hd, 3L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);

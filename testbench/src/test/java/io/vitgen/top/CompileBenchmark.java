@@ -11,6 +11,12 @@ import io.vitgen.config.Config;
 import io.vitgen.config.ConfigLoader;
 import io.vitgen.golden.EncoderLayer;
 import io.vitgen.golden.ModelShape;
+import io.vitgen.golden.VitGeometry;
+import io.vitgen.golden.VitModel;
+import io.vitgen.model.EvalImages;
+import io.vitgen.model.ModelException;
+import io.vitgen.model.Quantizer;
+import io.vitgen.model.RandomModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +25,10 @@ import java.util.Optional;
 
 /**
  * {@code ./bench compile [LAYERS]}: the compiler, the stream checker and the command interpreter on
- * DeiT-Tiny and DeiT-Small layers and on a DeiT-Tiny encoder of LAYERS layers (default 12): stream
- * size, memory image, buffers, and the time of each step; every run is compared with the golden
- * layers bit for bit (the benchmark fails otherwise).
+ * DeiT-Tiny and DeiT-Small layers, on a DeiT-Tiny encoder of LAYERS layers (default 12) and on a
+ * whole DeiT-Tiny image (patch embedding to logits): stream size, memory image, buffers, and the
+ * time of each step; every run is compared with the golden layers or model bit for bit (the
+ * benchmark fails otherwise).
  */
 public final class CompileBenchmark {
 
@@ -37,6 +44,40 @@ public final class CompileBenchmark {
         run("DeiT-Tiny", ModelShape.DEIT_TINY, EncoderLayer.SoftmaxMode.LOG2, 16, 1);
         run("DeiT-Small", ModelShape.DEIT_SMALL, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, 1);
         run("DeiT-Tiny", ModelShape.DEIT_TINY, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, encoderLayers);
+        wholeModel();
+    }
+
+    /**
+     * A whole DeiT-Tiny image (random weights calibrated on one synthetic picture): patch
+     * embedding, 12 layers, final norm, head; compared with {@code VitModel.trace} bit for bit.
+     */
+    private static void wholeModel() {
+        VitGeometry g = VitGeometry.DEIT_TINY;
+        VitModel model;
+        try {
+            model = Quantizer.calibrate(RandomModel.weights(g, 1), RandomModel.images(g, 1, 1), Quantizer.Options.defaults());
+        } catch (ModelException e) {
+            throw new IllegalStateException(e);
+        }
+        long[][][] image = EvalImages.quantize(RandomModel.images(g, 2, 1).get(0), model.scales().image());
+        Config cfg = ConfigLoader.defaults();
+        long t0 = System.nanoTime();
+        Program p = LayerCompiler.compileModel(model, image, cfg);
+        long t1 = System.nanoTime();
+        p.check(StreamChecker.DEFAULT_QUEUE_DEPTH).requireOk();
+        long t2 = System.nanoTime();
+        Interpreter.Run run = Interpreter.run(p, 1, StreamChecker.DEFAULT_QUEUE_DEPTH);
+        long t3 = System.nanoTime();
+        Optional<String> d = GoldenCheck.firstMismatch(GoldenCheck.reference(model, null, image), p, run);
+        long t4 = System.nanoTime();
+        BufferPlan plan = p.plan();
+        System.out.printf("| DeiT-Tiny whole model (embed, 12 layers, norm, head) | shiftmax b=16 | %d | %d | %d | %,d | %,d (%d)"
+                + " | %.0f | %.0f | %.0f | %.0f | %s |%n", g.depth(), p.commands().size(), p.words().length,
+                p.image().size(), plan.totalBytes(), plan.bram36(), (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
+                (t4 - t3) / 1e6, d.isEmpty() ? "yes" : "NO");
+        if (d.isPresent()) {
+            throw new AssertionError(d.get());
+        }
     }
 
     private static void run(String name, ModelShape s, EncoderLayer.SoftmaxMode mode, int bits, int layers) {
