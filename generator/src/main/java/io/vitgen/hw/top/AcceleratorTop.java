@@ -309,6 +309,25 @@ public final class AcceleratorTop {
         return SoftmaxUnit.attach(this, SoftmaxUnit.params(config, params.bb()));
     }
 
+    /**
+     * The top a configuration describes: the memory port of {@code target.mem.bits} (at least 64),
+     * the buffer spaces sized by {@code plan}, and every compute unit attached for the configured
+     * array, variants, lanes and limits (GEMM, softmax, LayerNorm, GELU). This is the top
+     * {@code vitgen generate} writes and the whole-layer co-simulations run.
+     */
+    public static AcceleratorTop forConfig(io.vitgen.config.Config c, BufferPlan plan) {
+        String name = c.designName().toLowerCase(java.util.Locale.ROOT);
+        int bits = Math.max(64, Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128")));
+        Params d = Params.defaults(name);
+        Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding()).withPlan(plan);
+        AcceleratorTop t = new AcceleratorTop(p);
+        t.attachGemm(GemmUnit.Params.of(c, p.bb()));
+        t.attachSoftmax(c);
+        LnormUnit.attach(t, c.layerNorm());
+        GeluUnit.attach(t, c.gelu());
+        return t;
+    }
+
     /** Opcodes this top runs: LOAD, STORE, SYNC, END and those of the attached units. */
     public Set<Integer> supported() {
         Set<Integer> s = new java.util.TreeSet<>(SUPPORTED);
