@@ -1,0 +1,85 @@
+package io.vitgen.emit;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.vitgen.compile.Command;
+import io.vitgen.config.Config;
+import io.vitgen.hw.MacArray;
+import io.vitgen.hw.ModuleSpec;
+import io.vitgen.hw.gelu.GeluUnit;
+import io.vitgen.hw.layernorm.LayerNormUnit;
+import io.vitgen.hw.softmax.SoftmaxUnit;
+import io.vitgen.hw.struct.Netlist;
+import io.vitgen.hw.top.AcceleratorTop;
+
+/**
+ * What {@code vitgen generate} emits for a configuration: the accelerator top
+ * ({@link AcceleratorTop#netlist}, the only top of {@code filelist.f}) and the verified blocks that
+ * are not inside it yet ({@code rtl/blocks/}, {@code blocks.f}). A block counts as inside the top
+ * when the top runs its command ({@link AcceleratorTop#SUPPORTED}) or its module is part of the
+ * top's hierarchy, so the blocks move into the top as soon as their units are attached.
+ */
+public record TopDesign(AcceleratorTop.Params params, Netlist top, List<ModuleSpec> blocks) {
+
+    /** Module names of every module below the top, the top last. */
+    public List<String> topModules() {
+        List<String> out = new ArrayList<>();
+        for (ModuleSpec m : top.spec().flatten()) {
+            if (!out.contains(m.name())) {
+                out.add(m.name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The top's generation parameters from the configuration: the design name (lower case: the
+     * top's module names derive from it), the memory port width {@code max(64, target.mem.bits)}
+     * (the DMA's narrowest data path), and the top's default buffer, queue and burst sizes.
+     */
+    public static AcceleratorTop.Params params(Config c) {
+        String name = c.designName();
+        if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("design.name '" + name + "': the accelerator top's modules are named"
+                    + " after it (" + name + "_top) and must be lower case; use '" + name.toLowerCase(Locale.ROOT) + "'");
+        }
+        AcceleratorTop.Params d = AcceleratorTop.Params.defaults(name);
+        return new AcceleratorTop.Params(name, memBits(c), d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding());
+    }
+
+    /** The top's memory data width: target.mem.bits, at least 64. */
+    public static int memBits(Config c) {
+        return Math.max(64, Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128")));
+    }
+
+    /** The design of configuration {@code c}. */
+    public static TopDesign of(Config c) {
+        AcceleratorTop.Params p = params(c);
+        Netlist top = AcceleratorTop.netlist(p);
+        Set<String> inside = new HashSet<>();
+        for (ModuleSpec m : top.spec().flatten()) {
+            inside.add(m.name());
+        }
+        List<ModuleSpec> blocks = new ArrayList<>();
+        outside(blocks, inside, Command.OP_GEMM, List.of(MacArray.gemm(c)));
+        outside(blocks, inside, Command.OP_SOFTMAX, SoftmaxUnit.blocks(c));
+        outside(blocks, inside, Command.OP_LAYERNORM, List.of(LayerNormUnit.spec(c.layerNorm())));
+        outside(blocks, inside, Command.OP_GELU, List.of(GeluUnit.of(c.gelu())));
+        return new TopDesign(p, top, List.copyOf(blocks));
+    }
+
+    private static void outside(List<ModuleSpec> out, Set<String> inside, int opcode, List<ModuleSpec> specs) {
+        if (AcceleratorTop.SUPPORTED.contains(opcode)) {
+            return;
+        }
+        for (ModuleSpec s : specs) {
+            if (!inside.contains(s.name())) {
+                out.add(s);
+            }
+        }
+    }
+}
