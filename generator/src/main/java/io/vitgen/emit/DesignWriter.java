@@ -157,7 +157,7 @@ public final class DesignWriter {
             files.put(BLOCKS_FILELIST, utf8(String.join("\n", blockFiles) + "\n"));
             progress.accept("rendered " + blocks.size() + " Verilog modules of the blocks not yet inside the top");
         }
-        files.put(headerPath(config), utf8(AcceleratorTop.registers(config.designName()).cHeader()));
+        files.put(headerPath(config), utf8(AcceleratorTop.registers(design.params().designName()).cHeader()));
         files.putAll(FpgaFiles.render(config, design, rtlFiles));
         return files;
     }

@@ -149,7 +149,7 @@ final class Report {
 
     /** The top's register map (the same map as the RTL and the C header). */
     static String controlRegisters(Config c, TopDesign d) {
-        RegisterMap map = AcceleratorTop.registers(c.designName());
+        RegisterMap map = AcceleratorTop.registers(d.params().designName());
         StringBuilder sb = new StringBuilder("## Control registers\n\n");
         sb.append("`s_axi_control` (AXI4-Lite, `").append(map.moduleName()).append("`, ").append(map.addrWidth())
                 .append("-bit address): the table below, the RTL and the C header `").append(DesignWriter.headerPath(c))

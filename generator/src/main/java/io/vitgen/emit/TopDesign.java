@@ -37,16 +37,13 @@ public record TopDesign(AcceleratorTop.Params params, Netlist top, List<ModuleSp
     }
 
     /**
-     * The top's generation parameters from the configuration: the design name (lower case: the
-     * top's module names derive from it), the memory port width {@code max(64, target.mem.bits)}
-     * (the DMA's narrowest data path), and the top's default buffer, queue and burst sizes.
+     * The top's generation parameters from the configuration: the design name in lower case (the
+     * top's module names derive from it: {@code <name>_top}, {@code <name>_top_regs}), the memory
+     * port width {@code max(64, target.mem.bits)} (the DMA's narrowest data path), and the top's
+     * default buffer, queue and burst sizes.
      */
     public static AcceleratorTop.Params params(Config c) {
-        String name = c.designName();
-        if (!name.equals(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("design.name '" + name + "': the accelerator top's modules are named"
-                    + " after it (" + name + "_top) and must be lower case; use '" + name.toLowerCase(Locale.ROOT) + "'");
-        }
+        String name = c.designName().toLowerCase(Locale.ROOT);
         AcceleratorTop.Params d = AcceleratorTop.Params.defaults(name);
         return new AcceleratorTop.Params(name, memBits(c), d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding());
     }
