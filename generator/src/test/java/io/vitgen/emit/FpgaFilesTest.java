@@ -201,7 +201,16 @@ class FpgaFilesTest {
             names.add(text((Element) files.item(i), "name"));
         }
         assertEquals(Files.readAllLines(d.resolve("filelist.f")), names);
-X
+        NodeList regs = doc.getElementsByTagNameNS(ns, "register");
+        List<String> regNames = new ArrayList<>();
+        for (int i = 0; i < regs.getLength(); i++) {
+            regNames.add(text((Element) regs.item(i), "name"));
+        }
+        String header = Files.readString(d.resolve("sw/vit_accel_regs.h"));
+        for (String r : regNames) {
+            assertTrue(header.contains("#define VIT_ACCEL_TOP_REGS_" + r + "_OFFSET"), r + " in the C header too");
+        }
+        assertTrue(regNames.containsAll(List.of("CONTROL", "CMD_ADDR", "STATUS", "ERROR", "CYC_TOTAL")), regNames.toString());
     }
 
     private static String text(Element e, String tag) {
