@@ -111,20 +111,29 @@ final class Report {
     static String top(Config c, TopDesign d) {
         StringBuilder sb = new StringBuilder("## The accelerator top\n\n");
         sb.append("`").append(d.top().name()).append("` is the only top of `filelist.f` (its hierarchy, the top last).\n\n");
-        for (String line : d.top().spec().summary().split("\n")) {
-            sb.append(line).append('\n');
-        }
+        sb.append(String.join(" ", d.top().vars().description())).append('\n');
         sb.append("\n- modules:");
         for (String m : d.topModules()) {
             sb.append(" `").append(m).append('`');
         }
         sb.append("\n- commands it runs:");
-        AcceleratorTop.SUPPORTED.stream().sorted().forEach(op -> sb.append(' ').append(opName(op)));
+        d.accel().supported().stream().sorted().forEach(op -> sb.append(' ').append(opName(op)));
         sb.append(" (docs/commands.md); any other command stops the stream with a sticky ERROR bit and the interrupt\n");
         sb.append("- memory port `m_axi_mem`: ").append(d.params().dataW()).append("-bit data (target.mem.bits, at least 64),")
                 .append(" 32-bit addresses, ").append(d.params().maxOutstanding()).append(" bursts in flight\n");
-        sb.append("- on-chip buffers: 7 spaces of ").append(String.format(Locale.ROOT, "%,d", d.params().bufferBytes()))
-                .append(" bytes; command queues of ").append(1 << d.params().queueDepthLog2()).append('\n');
+        sb.append("- on-chip buffers, sized for the configured model (`BufferPlan.forModel`: a layer's activations on chip,")
+                .append(" every weight read once per image):");
+        long total = 0;
+        for (io.vitgen.compile.Space s : io.vitgen.compile.Space.values()) {
+            if (s != io.vitgen.compile.Space.DRAM) {
+                long b = d.params().spaceBytes(s);
+                total += b;
+                sb.append(' ').append(s).append(' ').append(String.format(Locale.ROOT, "%,d", b)).append(',');
+            }
+        }
+        sb.setLength(sb.length() - 1);
+        sb.append(" bytes; ").append(String.format(Locale.ROOT, "%,d", total)).append(" bytes in all\n");
+        sb.append("- command queues of ").append(1 << d.params().queueDepthLog2()).append('\n');
         sb.append("- Vivado: `vivado/create_project.tcl` (out-of-context synthesis and implementation, reports),")
                 .append(" `vivado/package_ip.tcl` (IP packaging), `component.xml` (IP-XACT, written by vitgen) - xilinx only\n");
         sb.append("- simulation kit: `sim/` (`make -C sim run`; docs/fpga.md)\n\n");

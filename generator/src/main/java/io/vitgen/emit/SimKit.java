@@ -30,9 +30,9 @@ import io.vitgen.hw.top.AcceleratorTop;
  * ({@link Interpreter}), never by the RTL.
  *
  * <p>Which program: when the top runs every command an encoder layer needs (GEMM, SOFTMAX or ATTNV,
- * LAYERNORM, GELU besides the moves; {@link #TOP_RUNS_LAYERS}), it is one encoder layer of the
+ * LAYERNORM, GELU besides the moves; {@link #runsLayers}), it is one encoder layer of the
  * configured model (a seeded random layer, {@link EncoderLayer#random}) compiled by
- * {@link LayerCompiler} and checked with {@link AcceleratorTop#requireSupported}; until then it is
+ * {@link LayerCompiler} and checked with {@link AcceleratorTop#requireRunnable}; until then it is
  * a stream the top does run: the configured model's input tensor (tokens x channels int16, seeded)
  * moved through the on-chip buffers (LOAD into a buffer slot, STORE to the output region, two slots
  * alternating behind dependency tokens).
@@ -47,7 +47,9 @@ final class SimKit {
             Command.OP_SOFTMAX, Command.OP_LAYERNORM, Command.OP_GELU, Command.OP_END);
 
     /** The one check: does the top run whole encoder layers yet. */
-    static final boolean TOP_RUNS_LAYERS = AcceleratorTop.SUPPORTED.containsAll(LAYER_OPCODES);
+    static boolean runsLayers(TopDesign d) {
+        return d.accel().supported().containsAll(LAYER_OPCODES);
+    }
 
     /** One output region: its name, address, bytes and offset in expected.bin. */
     record Output(String name, long addr, long bytes, long expectedAt) {
@@ -62,7 +64,7 @@ final class SimKit {
     }
 
     static Kit of(Config c, TopDesign d) {
-        return TOP_RUNS_LAYERS ? layer(c, d) : moves(c, d);
+        return runsLayers(d) ? layer(c, d) : moves(c, d);
     }
 
     /** One encoder layer of the configured model, compiled, checked and interpreted. */
@@ -76,7 +78,7 @@ final class SimKit {
                 : EncoderLayer.GeluMode.SHIFTGELU;
         EncoderLayer.Calibrated cal = EncoderLayer.random(shape, SEED, mode, bits, gelu);
         Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), c);
-        AcceleratorTop.requireSupported(p.commands(), p.labels());
+        d.accel().requireRunnable(p.commands(), p.labels());
         byte[] dram = Interpreter.run(p, SEED, 1 << d.params().queueDepthLog2()).dram();
         MemoryImage.Region out = p.output();
         byte[] expected = slice(dram, out.addr(), out.bytes());
@@ -99,7 +101,7 @@ final class SimKit {
         long outAddr = align(inBytes);
         long cmdAddr = align(outAddr + inBytes);
 
-        int slot = d.params().bufferBytes() / 2;
+        int slot = (int) Math.min(Integer.MAX_VALUE, d.params().spaceBytes(Space.RES) / 2);
         long chunk = Math.min(rowBytes, slot);
         int blockRows = (int) Math.max(1, Math.min(Math.min(tokens, slot / chunk), Command.MAX_DIM));
         List<long[]> moves = new ArrayList<>();   // first row, rows, first byte, bytes
@@ -126,7 +128,7 @@ final class SimKit {
         }
         cmds.add(new Command.End(Command.Deps.NONE));
         labels.add("end");
-        AcceleratorTop.requireSupported(cmds, labels);
+        d.accel().requireRunnable(cmds, labels);
         int qd = 1 << d.params().queueDepthLog2();
         StreamChecker.Result chk = StreamChecker.check(cmds, labels, qd);
         if (!chk.problems().isEmpty()) {
@@ -140,7 +142,7 @@ final class SimKit {
         Map<Space, Long> cap = new EnumMap<>(Space.class);
         for (Space s : Space.values()) {
             if (s != Space.DRAM) {
-                cap.put(s, (long) d.params().bufferBytes());
+                cap.put(s, d.params().spaceBytes(s));
             }
         }
         byte[] dram = Interpreter.run(cmds, labels, image, new BufferPlan(cap, 16), List.of(), SEED, qd).dram();
@@ -148,7 +150,7 @@ final class SimKit {
         long beats = 2 * (inBytes / (d.params().dataW() / 8) + 1) + 8L * cmds.size();
         return new Kit("moves", "the configured model's input (" + tokens + " x " + c.model().channels()
                 + " int16, seeded random) moved through the on-chip buffers: " + moves.size() + " LOAD/STORE pairs"
-                + " through two slots of the RES space; the top runs LOAD, STORE, SYNC and END so far",
+                + " through two slots of the RES space; the top does not run whole encoder layers yet",
                 image, cmdAddr, image.length, 200_000 + 64 * beats, List.of(new Output("output", outAddr, inBytes, 0)),
                 expected, cmds.size());
     }

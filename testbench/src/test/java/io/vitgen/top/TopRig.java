@@ -21,7 +21,7 @@ import io.vitgen.sim.VerilatedModel;
  */
 final class TopRig implements AutoCloseable {
 
-    private static final Map<AcceleratorTop.Params, VerilatedModel> MODELS = new HashMap<>();
+    private static final Map<String, VerilatedModel> MODELS = new HashMap<>();
 
     /** What a run left in the registers. */
     record Outcome(long status, long error, long errCmd, long cycles, Map<String, Long> counters) {
@@ -35,23 +35,54 @@ final class TopRig implements AutoCloseable {
     }
 
     static List<Path> emit(AcceleratorTop.Params p) {
-        return Emitter.writeModules(List.of(AcceleratorTop.netlist(p).spec()),
-                Path.of("target", "cosim-rtl", p.topName() + "-" + p.dataW() + "-" + p.bufLog2()));
+        return emit(new AcceleratorTop(p));
     }
 
-    static synchronized VerilatedModel model(AcceleratorTop.Params p) {
-        return MODELS.computeIfAbsent(p, k -> VerilatedModel.build(emit(k), k.topName(), Map.of()));
+    /** Writes the top with its attached units into its own directory (named by its configuration). */
+    static List<Path> emit(AcceleratorTop top) {
+        AcceleratorTop.Params p = top.params();
+        return Emitter.writeModules(List.of(top.netlist().spec()), Path.of("target", "cosim-rtl",
+                p.topName() + "-" + p.dataW() + "-" + Integer.toHexString(key(top).hashCode())));
+    }
+
+    private static String key(AcceleratorTop top) {
+        return top.params() + " " + top.units();
+    }
+
+    static synchronized VerilatedModel model(AcceleratorTop top) {
+        return model(top, List.of());
+    }
+
+    /** The model of a top whose units include modules vitgen does not generate ({@code extra} Verilog files). */
+    static synchronized VerilatedModel model(AcceleratorTop top, List<Path> extra) {
+        return MODELS.computeIfAbsent(key(top) + extra, k -> {
+            List<Path> files = new java.util.ArrayList<>(emit(top));
+            files.addAll(extra);
+            return VerilatedModel.build(files, top.params().topName(), Map.of());
+        });
     }
 
     final AcceleratorTop.Params params;
+    final AcceleratorTop top;
     final Simulation sim;
     final AxiMemory mem;
     final AxiLiteMaster ctl;
     private final String irq;
 
     TopRig(AcceleratorTop.Params p, long seed, AxiMemory.Config cfg) {
-        this.params = p;
-        VerilatedModel m = model(p);
+        this(new AcceleratorTop(p), seed, cfg);
+    }
+
+    /** A top with attached compute units ({@link AcceleratorTop#attach}). */
+    TopRig(AcceleratorTop top, long seed, AxiMemory.Config cfg) {
+        this(top, List.of(), seed, cfg);
+    }
+
+    /** A top with attached units some of which come from {@code extra} Verilog files. */
+    TopRig(AcceleratorTop top, List<Path> extra, long seed, AxiMemory.Config cfg) {
+        this.top = top;
+        this.params = top.params();
+        VerilatedModel m = model(top, extra);
         this.sim = m.open(seed, SimOptions.randomInitialState());
         this.mem = sim.axiMemory("m_axi_mem", cfg);
         this.ctl = sim.axiLite("s_axi_control");
