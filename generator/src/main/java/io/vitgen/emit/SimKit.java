@@ -103,7 +103,8 @@ final class SimKit {
 
         int slot = (int) Math.min(Integer.MAX_VALUE, d.params().spaceBytes(Space.RES) / 2);
         long chunk = Math.min(rowBytes, slot);
-        int blockRows = (int) Math.max(1, Math.min(Math.min(tokens, slot / chunk), Command.MAX_DIM));
+        // at least four row blocks when the model has the rows, so the two slots are reused behind tokens
+        int blockRows = (int) Math.max(1, Math.min(Math.min((tokens + 3) / 4, slot / chunk), Command.MAX_DIM));
         List<long[]> moves = new ArrayList<>();   // first row, rows, first byte, bytes
         for (int r0 = 0; r0 < tokens; r0 += blockRows) {
             for (long c0 = 0; c0 < rowBytes; c0 += chunk) {
