@@ -24,13 +24,14 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.vitgen.config.Config;
-import io.vitgen.hw.Accelerator;
 import io.vitgen.hw.ModuleSpec;
-import io.vitgen.hw.axi.ControlRegisters;
+import io.vitgen.hw.top.AcceleratorTop;
 
 /**
- * Writes a whole design: {@code <out>/<design>/rtl/*.v}, {@code filelist.f}, the constraints,
- * {@code manifest.json} and {@code report.md}.
+ * Writes a whole design: the accelerator top in {@code <out>/<design>/rtl/*.v} and {@code filelist.f},
+ * the blocks not yet inside it in {@code rtl/blocks/} and {@code blocks.f}, the register header, the
+ * constraints, the Vivado scripts and IP-XACT component, the simulation kit, {@code manifest.json} and
+ * {@code report.md}.
  *
  * <p>What it may touch: the design folder is written only when it is new, empty or carries
  * vitgen's {@link Manifest} (or with {@link #force}). Inside it, a file is replaced only when the
@@ -47,10 +48,6 @@ import io.vitgen.hw.axi.ControlRegisters;
  * their modification time. New folders and files get the permissions of the user's umask.
  */
 public final class DesignWriter {
-
-    /** Template variables of the constraint templates. */
-    public record ConstraintVars(String design, String part, String periodNs) {
-    }
 
     /** What a generation wrote; {@code notes} are things the user should know (files kept aside). */
     public record Result(Path dir, List<String> files, int changed, List<Resources> resources, List<String> notes) {
@@ -96,35 +93,20 @@ public final class DesignWriter {
         return this;
     }
 
-    /** The C header of the control registers, relative to the design folder: {@code sw/<design>_regs.h}. */
+    /** The file list of the blocks not yet inside the top, relative to the design folder. */
+    public static final String BLOCKS_FILELIST = "blocks.f";
+
+    /** The C header of the top's registers, relative to the design folder: {@code sw/<design>_regs.h}. */
     public static String headerPath(Config config) {
         return "sw/" + config.designName() + "_regs.h";
     }
 
     /** Generates the design into {@code outRoot/<design>/}. */
     public Result write(Path outRoot) throws IOException {
-        List<ModuleSpec> blocks = Accelerator.blocks(config);
-        progress.accept("building " + blocks.size() + " blocks for " + config.designName());
-
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        Map<String, String> rtl = Emitter.render(blocks);
-        List<String> rtlFiles = new ArrayList<>();
-        for (Map.Entry<String, String> e : rtl.entrySet()) {
-            files.put("rtl/" + e.getKey(), utf8(e.getValue()));
-            rtlFiles.add("rtl/" + e.getKey());
-        }
-        progress.accept("rendered " + rtl.size() + " Verilog modules");
-        files.put("filelist.f", utf8(String.join("\n", rtlFiles) + "\n"));
-        files.put(headerPath(config), utf8(ControlRegisters.map(config).cHeader()));
-        String period = String.format(Locale.ROOT, "%.3f", config.target().clockPeriodNs());
-        ConstraintVars cv = new ConstraintVars(config.designName(), config.target().part(), period);
-        if ("xilinx".equals(config.target().vendor())) {
-            files.put("constraints/" + config.designName() + ".xdc",
-                    utf8(TemplateEngine.get().render("constraints/xdc.vm", cv)));
-        } else {
-            files.put("constraints/" + config.designName() + ".sdc",
-                    utf8(TemplateEngine.get().render("constraints/sdc.vm", cv)));
-        }
+        TopDesign design = TopDesign.of(config);
+        progress.accept("building " + design.top().name() + " and " + design.blocks().size()
+                + " stand-alone blocks for " + config.designName());
+        Map<String, byte[]> files = render(design);
 
         List<Path> createdRoot = new ArrayList<>();
         Path out = prepareRoot(outRoot, createdRoot);
@@ -132,8 +114,8 @@ public final class DesignWriter {
             Path target = out.resolve(config.designName());
             Map<String, String> previous = claim(target);
 
-            List<Resources> resources = config.synthYosys() ? synthesize(blocks, files) : List.of();
-            files.put("report.md", utf8(Report.render(config, blocks, resources)));
+            List<Resources> resources = config.synthYosys() ? synthesize(design, files) : List.of();
+            files.put("report.md", utf8(Report.render(config, design, resources)));
             files.put(Manifest.FILE, utf8(Manifest.render(config.designName(), config.values(), files)));
 
             List<String> notes = new ArrayList<>();
@@ -149,8 +131,39 @@ public final class DesignWriter {
         }
     }
 
-    /** Synthesizes each block from a private copy of its RTL in the system's temporary folder. */
-    private List<Resources> synthesize(List<ModuleSpec> blocks, Map<String, byte[]> files) throws IOException {
+    /**
+     * Every generated file but report.md and the manifest: the top's hierarchy in {@code rtl/} and
+     * {@code filelist.f} (the top last), the blocks not inside the top yet in {@code rtl/blocks/}
+     * and {@code blocks.f}, the C header of the top's registers, the constraints, the Vivado scripts
+     * and IP-XACT component, and the simulation kit.
+     */
+    Map<String, byte[]> render(TopDesign design) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        Map<String, String> rtl = Emitter.render(List.of(design.top().spec()));
+        List<String> rtlFiles = new ArrayList<>();
+        for (Map.Entry<String, String> e : rtl.entrySet()) {
+            files.put("rtl/" + e.getKey(), utf8(e.getValue()));
+            rtlFiles.add("rtl/" + e.getKey());
+        }
+        progress.accept("rendered " + rtl.size() + " Verilog modules of " + design.top().name());
+        files.put("filelist.f", utf8(String.join("\n", rtlFiles) + "\n"));
+        if (!design.blocks().isEmpty()) {
+            Map<String, String> blocks = Emitter.render(design.blocks());
+            List<String> blockFiles = new ArrayList<>();
+            for (Map.Entry<String, String> e : blocks.entrySet()) {
+                files.put("rtl/blocks/" + e.getKey(), utf8(e.getValue()));
+                blockFiles.add("rtl/blocks/" + e.getKey());
+            }
+            files.put(BLOCKS_FILELIST, utf8(String.join("\n", blockFiles) + "\n"));
+            progress.accept("rendered " + blocks.size() + " Verilog modules of the blocks not yet inside the top");
+        }
+        files.put(headerPath(config), utf8(AcceleratorTop.registers(design.params().designName()).cHeader()));
+        files.putAll(FpgaFiles.render(config, design, rtlFiles));
+        return files;
+    }
+
+    /** Synthesizes the top and each stand-alone block from a private copy of its RTL. */
+    private List<Resources> synthesize(TopDesign design, Map<String, byte[]> files) throws IOException {
         if (!Synthesis.available()) {
             throw new IOException("synth.yosys=on but no yosys on the PATH; install it (apt-get install yosys)"
                     + " or set synth.yosys=off");
@@ -165,13 +178,19 @@ public final class DesignWriter {
                 }
             }
             List<Resources> all = new ArrayList<>();
-            for (ModuleSpec b : blocks) {
+            List<Path> topPaths = new ArrayList<>();
+            for (String m : design.topModules()) {
+                topPaths.add(tmp.resolve("rtl/" + m + ".v"));
+            }
+            progress.accept("synthesizing " + design.top().name() + " with yosys (synth_xilinx -family xcup)");
+            all.add(Synthesis.run(topPaths, design.top().name(), Map.of()));
+            for (ModuleSpec b : design.blocks()) {
                 if (!b.synthesize()) {
                     continue;
                 }
                 List<Path> paths = new ArrayList<>();
                 for (ModuleSpec m : b.flatten()) {
-                    paths.add(tmp.resolve("rtl/" + m.name() + ".v"));
+                    paths.add(tmp.resolve("rtl/blocks/" + m.name() + ".v"));
                 }
                 progress.accept("synthesizing " + b.name() + " with yosys (synth_xilinx -family xcup)");
                 all.add(Synthesis.run(paths, b.name(), Map.of()));

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vitgen.config.Config;
-import io.vitgen.hw.axi.ControlRegisters;
 import io.vitgen.hw.gelu.GeluUnit;
 import io.vitgen.hw.layernorm.LayerNormUnit;
 import io.vitgen.hw.softmax.SoftmaxUnit;
@@ -26,8 +25,6 @@ public final class Accelerator {
         blocks.addAll(SoftmaxUnit.blocks(config));
         blocks.add(LayerNormUnit.spec(config.layerNorm()));
         blocks.add(GeluUnit.of(config.gelu()));
-        blocks.add(ControlRegisters.dma(config));
-        blocks.add(ControlRegisters.spec(config));
         return blocks;
     }
 }

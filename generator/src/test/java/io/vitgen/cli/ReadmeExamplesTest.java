@@ -92,7 +92,7 @@ class ReadmeExamplesTest {
             String where = "README.md line " + e.line() + ": " + e.command();
             String[] words = withoutAssignments(e.command()).split("\\s+");
             if (!e.command().contains("./vitgen")) {
-                checkNotRun(words, where);
+                checkNotRun(words, where, clone);
                 continue;
             }
             ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -o pipefail; " + e.command())
@@ -121,7 +121,7 @@ class ReadmeExamplesTest {
     }
 
     /** The test suite and the benchmarks are not started from inside the test suite: what they name must exist. */
-    private static void checkNotRun(String[] words, String where) throws IOException {
+    private static void checkNotRun(String[] words, String where, Path clone) throws IOException {
         switch (words[0]) {
             case "./test" -> assertTrue(Files.isExecutable(ROOT.resolve("test")), where);
             case "./bench" -> {
@@ -143,6 +143,13 @@ class ReadmeExamplesTest {
                         fail(where + ": '...' is not a command a reader can run");
                     }
                 }
+            }
+            case "make" -> {
+                // the simulation kit of a design an earlier example generated (SimKitTest runs it)
+                assertTrue(words.length >= 3 && words[1].equals("-C"), where + ": make -C <design>/sim [run]");
+                assertTrue(Files.isRegularFile(clone.resolve(words[2]).resolve("Makefile")), where + ": no Makefile in "
+                        + words[2] + " (generate the design in an earlier example)");
+                assertTrue(words.length == 3 || words[3].equals("run") || words[3].startsWith("#"), where);
             }
             default -> fail(where + ": the test does not know how to check this example; run it or teach the test");
         }

@@ -43,19 +43,31 @@ class DesignWriterTest {
         DesignWriter.Result r = new DesignWriter(ConfigLoader.defaults(), s -> { }).write(out);
         Path d = out.resolve("vit_accel");
         assertEquals(d, r.dir());
-        for (String f : List.of("rtl/vitgen_axis_skid.v", "rtl/vitgen_axis_fifo.v", "filelist.f",
-                "constraints/vit_accel.xdc", "manifest.json", "report.md")) {
+        for (String f : List.of("rtl/vit_accel_top.v", "rtl/vitgen_axis_fifo.v", "filelist.f", "blocks.f",
+                "rtl/blocks/vitgen_mac_gemm.v", "rtl/blocks/vitgen_axis_skid.v", "sw/vit_accel_regs.h",
+                "constraints/vit_accel.xdc", "constraints/vit_accel_bd.xdc", "vivado/create_project.tcl",
+                "vivado/package_ip.tcl", "component.xml", "sim/Makefile", "sim/run.cfg", "sim/image.bin",
+                "sim/expected.bin", "manifest.json", "report.md")) {
             assertTrue(Files.isRegularFile(d.resolve(f)), f);
         }
         String filelist = Files.readString(d.resolve("filelist.f"));
         for (String line : filelist.split("\n")) {
             assertTrue(Files.isRegularFile(d.resolve(line)), "filelist names a missing file: " + line);
+            assertFalse(line.startsWith("rtl/blocks/"), "filelist.f holds the top's hierarchy only: " + line);
         }
+        assertTrue(filelist.endsWith("rtl/vit_accel_top.v\n"), "the top is last: " + filelist);
+        for (String line : Files.readString(d.resolve("blocks.f")).split("\n")) {
+            assertTrue(line.startsWith("rtl/blocks/") && Files.isRegularFile(d.resolve(line)), line);
+        }
+        // one register map: the top's, in the C header
+        assertEquals(io.vitgen.hw.top.AcceleratorTop.registers("vit_accel").cHeader(),
+                Files.readString(d.resolve("sw/vit_accel_regs.h")));
+        assertFalse(Files.exists(d.resolve("rtl/vitgen_control.v")), "the stand-alone register file is retired");
         String xdc = Files.readString(d.resolve("constraints/vit_accel.xdc"));
         assertTrue(xdc.contains("create_clock -name aclk -period 3.333 [get_ports aclk]"), xdc);
         // the manifest's hash of each file is the file's hash
         String manifest = Files.readString(d.resolve("manifest.json"));
-        for (String f : List.of("rtl/vitgen_axis_skid.v", "filelist.f", "report.md")) {
+        for (String f : List.of("rtl/vitgen_axis_fifo.v", "filelist.f", "report.md")) {
             String sha = DesignWriter.sha256(Files.readAllBytes(d.resolve(f)));
             assertTrue(manifest.contains("\"path\": \"" + f + "\"") && manifest.contains(sha), f);
         }
@@ -91,12 +103,14 @@ class DesignWriterTest {
         new DesignWriter(ConfigLoader.defaults(), s -> { }).write(out);
         Path d = out.resolve("vit_accel");
         FileTime old = FileTime.fromMillis(1_000_000_000_000L);
-        Files.setLastModifiedTime(d.resolve("rtl/vitgen_axis_skid.v"), old);
+        Files.setLastModifiedTime(d.resolve("rtl/vitgen_axis_fifo.v"), old);
         Config c = new ConfigLoader().set("target.clock.mhz=250").load();
         DesignWriter.Result r = new DesignWriter(c, s -> { }).write(out);
-        assertEquals(old, Files.getLastModifiedTime(d.resolve("rtl/vitgen_axis_skid.v")));
+        assertEquals(old, Files.getLastModifiedTime(d.resolve("rtl/vitgen_axis_fifo.v")));
         assertTrue(Files.readString(d.resolve("constraints/vit_accel.xdc")).contains("-period 4.000"));
-        assertEquals(3, r.changed(), "constraints, report and manifest change");
+        assertEquals(List.of("constraints/vit_accel.xdc", "constraints/vit_accel_bd.xdc", "vivado/create_project.tcl",
+                "vivado/package_ip.tcl", "component.xml", "report.md", "manifest.json").size(), r.changed(),
+                "the constraints, the Vivado scripts and component.xml (FREQ_HZ), report and manifest change");
     }
 
     @Test
@@ -154,11 +168,11 @@ class DesignWriterTest {
         Files.createDirectories(d.resolve("rtl"));
         Files.writeString(d.resolve("thesis.txt"), "years of work");
         Files.writeString(d.resolve("report.md"), "my own report");
-        Files.writeString(d.resolve("rtl/vitgen_axis_skid.v"), "// my edit");
+        Files.writeString(d.resolve("rtl/vitgen_axis_fifo.v"), "// my edit");
         DesignWriter.Result r = write(out, true);
         assertEquals("years of work", Files.readString(d.resolve("thesis.txt")));
         assertEquals("my own report", Files.readString(d.resolve("report.md.orig")));
-        assertEquals("// my edit", Files.readString(d.resolve("rtl/vitgen_axis_skid.v.orig")));
+        assertEquals("// my edit", Files.readString(d.resolve("rtl/vitgen_axis_fifo.v.orig")));
         assertTrue(Files.readString(d.resolve("report.md")).startsWith("#"), "vitgen's report is in place");
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("report.md.orig")), r.notes().toString());
         // the next run (no --force needed: the folder now carries the manifest) keeps them all
@@ -228,7 +242,7 @@ class DesignWriterTest {
             assertEquals(PosixFilePermissions.toString(dirPerms), PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(p)), p.toString());
         }
-        for (String f : List.of("report.md", "manifest.json", "filelist.f", "rtl/vitgen_axis_skid.v")) {
+        for (String f : List.of("report.md", "manifest.json", "filelist.f", "rtl/vitgen_axis_fifo.v")) {
             assertEquals(PosixFilePermissions.toString(filePerms), PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(d.resolve(f))), f);
         }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import io.vitgen.config.Config;
 import io.vitgen.config.ConfigLoader;
-import io.vitgen.hw.Accelerator;
 
 /**
  * report.md says what the configuration means: the GEMM cycles of the configured model (the
@@ -28,7 +27,7 @@ class ReportMeaningTest {
             l.set(s);
         }
         Config c = l.load();
-        return Report.render(c, Accelerator.blocks(c), List.of());
+        return Report.render(c, TopDesign.of(c), List.of());
     }
 
     @Test
