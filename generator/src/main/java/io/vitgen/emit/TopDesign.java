@@ -51,18 +51,15 @@ public record TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> bloc
      * top's default queue depth and bursts in flight.
      */
     public static AcceleratorTop.Params params(Config c) {
-        String name = c.designName().toLowerCase(Locale.ROOT);
-        AcceleratorTop.Params d = AcceleratorTop.Params.defaults(name);
-        return new AcceleratorTop.Params(name, memBits(c), d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding())
-                .withPlan(BufferPlan.forModel(c));
+        return top(c).params();
     }
 
     /**
-     * The generated top with its compute units: the one place where {@code generate} attaches them
-     * (one call per unit, as each unit is merged; the blocks then leave {@code rtl/blocks/}).
+     * The generated top with its compute units ({@link AcceleratorTop#forConfig}: GEMM, softmax,
+     * LayerNorm and GELU attached for the configured array, variants and limits).
      */
     public static AcceleratorTop top(Config c) {
-        return new AcceleratorTop(params(c));
+        return AcceleratorTop.forConfig(c, BufferPlan.forModel(c));
     }
 
     /** The top's memory data width: target.mem.bits, at least 64. */

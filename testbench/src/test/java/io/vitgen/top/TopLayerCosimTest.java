@@ -76,8 +76,8 @@ class TopLayerCosimTest {
         long[][] want = cal.layer().forward(cal.input());
         String what = shape + " " + mode + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu
                 + " seed " + seed;
-        long t0 = System.nanoTime();
         try (TopRig rig = new TopRig(top, seed, mem)) {
+            long t0 = System.nanoTime();
             TopRig.Outcome o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 40_000_000);
             double wall = (System.nanoTime() - t0) / 1e9;
             assertTrue(o.done() && !o.failed(), what + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
