@@ -207,6 +207,7 @@ public final class SoftmaxUnit {
         if (p.attn() != null) {
             children.add(AttnShiftUnit.spec(p.attn()));
             children.add(Requant.unit());
+            children.add(io.vitgen.hw.Cells.fifo());
         }
         io.vitgen.hw.softmax.SoftmaxUnit.Params sm = p.softmax();
         ModuleSpec.Builder b = ModuleSpec.builder(NAME)
