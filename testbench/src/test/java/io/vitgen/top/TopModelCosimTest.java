@@ -1,0 +1,101 @@
+package io.vitgen.top;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vitgen.compile.GoldenCheck;
+import io.vitgen.compile.IntVitModel;
+import io.vitgen.compile.LayerCompiler;
+import io.vitgen.compile.MemoryImage;
+import io.vitgen.compile.Program;
+import io.vitgen.config.Config;
+import io.vitgen.config.ConfigLoader;
+import io.vitgen.golden.EncoderLayer;
+import io.vitgen.golden.Seeds;
+import io.vitgen.golden.VitGeometry;
+import io.vitgen.golden.VitModel;
+import io.vitgen.hw.top.AcceleratorTop;
+import io.vitgen.model.EvalImages;
+import io.vitgen.model.Quantizer;
+import io.vitgen.model.RandomModel;
+import io.vitgen.sim.AxiMemory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole ViT image through the generated accelerator top: patch embedding with the position
+ * embedding, class token, every encoder layer, final LayerNorm and head, compiled into one stream
+ * ({@link LayerCompiler#compileModel}); the logits the top writes must equal the golden model's
+ * ({@link VitModel#trace}) in every class.
+ */
+class TopModelCosimTest {
+
+    /** 32 px, patch 8 (17 tokens), C 40, 5 heads, MLP 72, 2 layers, 10 classes. */
+    static final VitGeometry SMALL = new VitGeometry(32, 8, 40, 5, 72, 2, 10);
+
+    /** What a whole-image run measured. */
+    record Run(long cycles, Map<String, Long> counters, int commands, double wallSeconds) {
+    }
+
+    static Config config(VitGeometry g, String... sets) {
+        Map<String, String> kv = new HashMap<>(Map.of("model.preset", "custom", "model.tokens", "" + g.tokens(),
+                "model.channels", "" + g.channels(), "model.heads", "" + g.heads(), "model.mlp", "" + g.mlp()));
+        for (String s : sets) {
+            String[] p = s.split("=", 2);
+            kv.put(p[0], p[1]);
+            if (p[0].equals("model.preset")) {
+                kv.keySet().removeAll(List.of("model.tokens", "model.channels", "model.heads", "model.mlp"));
+            }
+        }
+        try {
+            return new ConfigLoader().warnings(w -> { }).setAll(kv).load();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Quantizes a random model of geometry g (Shiftmax b = 16, ShiftGELU), runs one image, compares the logits. */
+    static Run runImage(VitGeometry g, long seed, Config cfg, AxiMemory.Config mem) {
+        VitModel m;
+        try {
+            m = Quantizer.calibrate(RandomModel.weights(g, seed), RandomModel.images(g, seed, 1),
+                    Quantizer.Options.defaults().withSoftmax(EncoderLayer.SoftmaxMode.SHIFTMAX, 16));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        long[][][] image = EvalImages.quantize(RandomModel.images(g, seed + 100, 1).get(0), m.scales().image());
+        Program p = LayerCompiler.compileModel(IntVitModel.of(m, m.layers()), image, cfg);
+        long[] want = GoldenCheck.reference(m, m.layers(), image).logits();
+        AcceleratorTop top = AcceleratorTop.forConfig(cfg, p.plan());
+        top.requireRunnable(p.commands(), p.labels());
+        byte[] img = p.image().toBytes();
+        try (TopRig rig = new TopRig(top, seed, mem)) {
+            long t0 = System.nanoTime();
+            TopRig.Outcome o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 200_000_000);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            assertTrue(o.done() && !o.failed(), g + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
+                    + o.errCmd() + (o.errCmd() < p.labels().size() ? " (" + p.labels().get((int) o.errCmd()) + ")" : ""));
+            assertEquals(p.commands().size(), o.counters().get("commands"), "CMD_DONE");
+            long[][] got = MemoryImage.read(rig.mem.dump(0, img.length), p.image().region("logits"));
+            assertEquals(want.length, got[0].length, "classes");
+            for (int k = 0; k < want.length; k++) {
+                if (got[0][k] != want[k]) {
+                    fail(g + ": logit " + k + " expected " + want[k] + ", got " + got[0][k]);
+                }
+            }
+            return new Run(o.cycles(), o.counters(), p.commands().size(), wall);
+        }
+    }
+
+    @Test
+    void aSmallModelRunsWholeAndEqualsTheGoldenLogits() {
+        long seed = Seeds.of("TopModelCosimTest", 1);
+        Run r = runImage(SMALL, seed, config(SMALL, "mac.rows=4", "mac.cols=4"), AxiMemory.Config.random(1, 40, 700));
+        System.out.printf("whole small model: %d commands, %d cycles, array %d, %.2f s%n", r.commands(), r.cycles(),
+                r.counters().get("array"), r.wallSeconds());
+    }
+}
