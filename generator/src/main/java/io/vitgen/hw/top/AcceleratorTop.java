@@ -25,15 +25,15 @@ import io.vitgen.hw.struct.TopBuilder;
 import io.vitgen.hw.struct.Width;
 
 /**
- * The accelerator top as far as issue 13 has come: AXI4-Lite registers ({@code s_axi_control},
+ * The accelerator top: AXI4-Lite registers ({@code s_axi_control},
  * interrupt), the AXI4 DMA ({@code m_axi_mem}), the controller ({@code vitgen_top_ctrl}: command
  * fetch, dispatcher, unit queues, dependency tokens, the LOAD and STORE units), the on-chip buffers
  * behind a crossbar of buffer channels ({@code vitgen_top_bufs}, {@link TopBuffers}) and the compute
  * units attached with {@link #attach} (docs/top-units.md), composed with the structural builder. It
  * runs LOAD, STORE, SYNC, END and the opcodes of the attached units ({@link #supported()}); the
  * controller stops with a sticky error bit and the interrupt on any other, and
- * {@link #requireRunnable} refuses such a stream on the Java side. Not part of
- * {@code ./vitgen generate} until the top runs a whole encoder layer (docs/top.md).
+ * {@link #requireRunnable} refuses such a stream on the Java side. {@link #forConfig} attaches
+ * every unit of a configuration: that is the top {@code ./vitgen generate} writes (docs/top.md).
  *
  * <pre>
  * AcceleratorTop top = new AcceleratorTop(AcceleratorTop.Params.defaults("vitgen"))
