@@ -59,7 +59,7 @@ class MacGemmFourStateTest {
 
     /**
      * Icarus speed (for {@link MacIcarusBenchmark}): {@code fullTiles} full tiles of K = {@code k} after the
-     * first tile, all compared with the golden model; returns {simulated cycles, wall nanoseconds of vvp}.
+     * first tile, all compared with the golden model; returns {simulated cycles, wall nanoseconds of vvp, vvp's CPU nanoseconds}.
      */
     static long[] timeFullTiles(String name, MacArray.Shape s, long seed, int fullTiles, int k) throws Exception {
         return run(name, s, false, seed, fullTiles, k);
@@ -129,7 +129,9 @@ class MacGemmFourStateTest {
         checkEqual("2 last", got.get(0), name + ": the tile A = [1, 1], W = [1, 1]^T");
         long cycles = lines.stream().filter(l -> l.startsWith("CYCLES ")).mapToLong(l -> Long.parseLong(l.substring(7)))
                 .findFirst().orElseThrow(() -> new AssertionError(name + ": no CYCLES line"));
-        return new long[] {cycles, wall};
+        long cpu = lines.stream().filter(l -> l.startsWith("CPU ")).mapToLong(l -> Long.parseLong(l.substring(4)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no CPU time of vvp"));
+        return new long[] {cycles, wall, cpu};
     }
 
     // plain checks (no JUnit at run time: ./bench mac-icarus runs this code outside the test runner)
@@ -351,9 +353,20 @@ class MacGemmFourStateTest {
         }
         compile.add(tb.toString());
         String out = exec(compile);
-        List<String> run = exec(List.of("vvp", "-n", vvp.toString())).lines().toList();
+        // bash's "times" prints the shell's and then its children's user and system CPU time: vvp's
+        List<String> run = new ArrayList<>(exec(List.of("bash", "-c", "vvp -n \"$0\" || exit $?; times",
+                vvp.toString())).lines().toList());
+        String[] cpu = run.remove(run.size() - 1).trim().split("\\s+");
+        run.remove(run.size() - 1);
+        run.add("CPU " + Math.round((seconds(cpu[0]) + seconds(cpu[1])) * 1e9));
         check(out.isBlank() || !out.contains("error"), "iverilog: " + out);
         return run;
+    }
+
+    /** "1m2.500s" (bash's times) to seconds. */
+    private static double seconds(String t) {
+        int m = t.indexOf('m');
+        return Integer.parseInt(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
     }
 
     private static String exec(List<String> cmd) throws IOException, InterruptedException {
