@@ -76,9 +76,9 @@ public final class ResourceModel {
     }
 
     /**
-     * LUT per MAC of the planned lean array (issue 14 item 3: accumulation inside the DSP, a narrow
-     * drain, shared control), in place of ACC_W + 11 of the generated one. An
-     * assumption until that array is generated and measured: change it here then.
+     * LUT per MAC of the lean array at 32-bit accumulators as measured (docs/mac.md: 45.0 on 16x16,
+     * 32x32 and 64x64 in Yosys), for estimate.array=lean: a flat figure in place of ACC_W + 11, which
+     * follows quant.acc.bits (36.6 measured at 26 bits on 16x16).
      */
     public static final int LEAN_LUT_PER_MAC = 45;
 
