@@ -27,8 +27,8 @@ class ResourceModelTest {
     static List<Point> points() {
         List<Point> p = new ArrayList<>();
         // The GEMM engine with the lean array (docs/mac.md), measured after it landed (Yosys 0.23).
-        p.add(new Point("gemm 2x3 int8 acc32, 3 requant lanes", ResourceModel.gemm(new MacArray.Shape(2, 3, 8, 8, 32, 8)),
-                1940, 1783, 18, 0));
+        p.add(new Point("gemm 2x3 int8 acc32, 3 requant lanes (wavefront drain)",
+                ResourceModel.gemm(new MacArray.Shape(2, 3, 8, 8, 32, 8)), 2001, 2255, 18, 0));
         p.add(new Point("gemm 4x4 int8 acc32, 4 lanes", ResourceModel.gemm(new MacArray.Shape(4, 4, 8, 8, 32, 8)),
                 2963, 3143, 32, 0));
         p.add(new Point("gemm 8x8 int8, 4 lanes", ResourceModel.gemm(new MacArray.Shape(8, 8, 8, 8, 32, 8).withReqLanes(4)),
