@@ -53,7 +53,9 @@ public final class Schema {
             Key.choice("softmax.variant", "shiftmax", List.of("shiftmax", "log2"),
                     "shiftmax: linear b-bit probabilities (docs/arithmetic.md section 3); log2: 4-bit code + zero flag (docs/arithmetic.md section 4)."),
             Key.choice("softmax.out.bits", "16", List.of("8", "16"),
-                    "Output bits b of the linear Shiftmax probabilities (shiftmax variant only)."),
+                    "Output bits b of the linear Shiftmax probabilities (shiftmax variant only): 16 (default) runs attention x V"
+                            + " exactly in two int8 array passes; 8 takes one pass (I-ViT's choice, for checkpoints trained for it) but"
+                            + " after post-training quantization loses accuracy on long rows (docs/top.md, \"Attention arithmetic\")."),
             Key.choice("softmax.lanes", "4", LANES, "Score elements the softmax unit takes per cycle."),
             Key.integer("softmax.max.row", 1024, 1, 4096,
                     "Longest softmax row (keys per query) the unit accepts; sizes the row buffer."),
