@@ -164,15 +164,15 @@ class EstimateSweepCommandTest {
 
     /**
      * --yosys on a tiny sweep: one point (a 1 x 2 engine, one-lane units, i-GELU), hence one Pareto
-     * point, synthesized block by block; its measured DSP48E2 must equal the resource model's (an
-     * independent formula, exact on the GEMM engine; the DMA and the register file have none), LUT and
-     * FF are real counts. Needs yosys; fails without it.
+     * point, synthesized block by block (the blocks the estimate models); its measured DSP48E2 must
+     * equal the resource model's (an independent formula, exact on the GEMM engine, within 2 on the
+     * others), LUT and FF are real counts. Needs yosys; fails without it.
      */
     @Test
     void yosysOnTheParetoPoints(@TempDir Path tmp) throws Exception {
         MainTest.Run r = run("sweep", "--set", "mac.rows=1", "--set", "mac.cols=2", "--set", "softmax.lanes=1",
                 "--set", "layernorm.lanes=1", "--set", "gelu.variant=igelu", "--set", "gelu.lanes=1",
-                "--vary", "mac.requant.lanes=1", "--yosys", "--yosys-timeout", "900", "--threads", "1",
+                "--vary", "mac.requant.lanes=1", "--yosys", "--yosys-timeout", "1800", "--threads", "1",
                 "--out", tmp.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("yosys: 1 of 1 Pareto points measured"), r.out());
