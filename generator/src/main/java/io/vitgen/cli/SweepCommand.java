@@ -15,6 +15,7 @@ import io.vitgen.config.ConfigException;
 import io.vitgen.config.ConfigLoader;
 import io.vitgen.estimate.Sweep;
 import io.vitgen.estimate.SweepPlot;
+import io.vitgen.estimate.YosysMeasure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
             + " same value (softmax.lanes,gelu.lanes=4,8,16). The sweep is the product of the axes on top of --config"
             + " and --set. Points whose configuration is invalid (e.g. int8x2 with odd mac.cols) are skipped and"
             + " counted. Writes DIR/NAME.csv and DIR/NAME.png; an existing file is replaced only with --force."
-            + " Estimates only (docs/estimate.md), no synthesis."})
+            + " Estimates only (docs/estimate.md); --yosys also synthesizes the Pareto points with Yosys"
+            + " (synth_xilinx -family xcup, hierarchically; --threads at a time, all done or killed within"
+            + " --yosys-timeout seconds) and adds their measured LUT, FF and DSP to the CSV."})
 final class SweepCommand extends CliCommand {
 
     @Option(names = "--config", paramLabel = "FILE", description = "a properties file (keys: vitgen config --explain)")
@@ -49,6 +52,13 @@ final class SweepCommand extends CliCommand {
 
     @Option(names = "--force", description = "replace existing NAME.csv / NAME.png")
     boolean force;
+
+    @Option(names = "--yosys", description = "also run Yosys on the Pareto points; their LUT/FF/DSP go into the CSV")
+    boolean yosys;
+
+    @Option(names = "--yosys-timeout", paramLabel = "SECONDS",
+            description = "with --yosys: every Yosys run ends by then, or is killed (default: 1800)")
+    long yosysTimeout = 1800;
 
     @Override
     public Integer call() {
@@ -106,6 +116,13 @@ final class SweepCommand extends CliCommand {
                 return usageError(p + " is a folder");
             }
         }
+        if (yosysTimeout < 1 || yosysTimeout > 86_400) {
+            return usageError("--yosys-timeout " + yosysTimeout + " is outside 1..86400 seconds");
+        }
+        if (yosys && !YosysMeasure.available()) {
+            io.err().println(name() + ": --yosys needs yosys on the PATH (apt-get install yosys); nothing was written");
+            return 2;
+        }
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
         Progress bar = new Progress(size);
@@ -126,10 +143,28 @@ final class SweepCommand extends CliCommand {
                     + r.firstInvalid());
             return 2;
         }
+        java.util.Map<Integer, YosysMeasure.Measured> measured = null;
+        double yosysSeconds = 0;
+        if (yosys) {
+            long front = r.points().stream().filter(Sweep.Point::pareto).count();
+            io.err().printf(Locale.ROOT, "yosys on the %d Pareto points, %d at a time, at most %d s%n", front,
+                    Math.min(n, Math.max(1, front)), yosysTimeout);
+            long y0 = System.nanoTime();
+            Progress ybar = new Progress(Math.max(1, front));
+            try {
+                measured = Sweep.measurePareto(base, r, n, yosysTimeout, ybar::update);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                io.err().println(name() + ": interrupted");
+                return 1;
+            }
+            ybar.finish();
+            yosysSeconds = (System.nanoTime() - y0) / 1e9;
+        }
         try {
             Files.createDirectories(dir);
             byte[] plot = SweepPlot.png(r, "vitgen sweep: " + String.join(" x ", vary), 1400, 700);
-            write(csv, Sweep.csv(r).getBytes(StandardCharsets.UTF_8));
+            write(csv, Sweep.csv(r, measured).getBytes(StandardCharsets.UTF_8));
             write(png, plot);
         } catch (IOException e) {
             io.err().println(name() + ": " + e.getMessage());
@@ -150,6 +185,11 @@ final class SweepCommand extends CliCommand {
         if (best != null) {
             io.out().printf(Locale.ROOT, "  most images/s that fits: %.1f (%s; %,d LUT, %,d DSP)%n", best.imagesPerSecond(),
                     best.settings(), best.luts(), best.dsps());
+        }
+        if (measured != null) {
+            long ok = measured.values().stream().filter(YosysMeasure.Measured::ok).count();
+            io.out().printf(Locale.ROOT, "  yosys: %d of %d Pareto points measured in %.1f s (columns yosys_* of the CSV)%n",
+                    ok, measured.size(), yosysSeconds);
         }
         io.out().println("wrote " + csv + " and " + png);
         return 0;

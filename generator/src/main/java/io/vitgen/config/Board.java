@@ -24,9 +24,9 @@ public record Board(String name, String label, Map<String, String> settings) {
             // (docs/estimate.md, "The ZCU102 configuration").
             board("zcu102", "AMD ZCU102 (Zynq UltraScale+ xczu9eg), a 128-bit S_AXI_HP port of the PS DDR4",
                     "target.part", "xczu9eg-ffvb1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
-                    "mac.rows", "50", "mac.cols", "64", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "32",
-                    "softmax.lanes", "16", "layernorm.lanes", "16", "gelu.lanes", "8", "estimate.array", "lean",
-                    "estimate.batch", "4", "estimate.row.block", "32"),
+                    "mac.rows", "56", "mac.cols", "64", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "64",
+                    "quant.acc.bits", "26", "softmax.lanes", "16", "layernorm.lanes", "16", "gelu.lanes", "8",
+                    "estimate.batch", "4", "estimate.row.block", "16"),
             board("zcu104", "AMD ZCU104 (Zynq UltraScale+ xczu7ev), a 128-bit S_AXI_HP port of the PS DDR4",
                     "target.part", "xczu7ev-ffvc1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
                     "mac.rows", "24", "mac.cols", "48", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "12",

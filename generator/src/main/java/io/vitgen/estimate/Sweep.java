@@ -288,6 +288,72 @@ public final class Sweep {
 
     /** The CSV: one line per valid point, the varied keys first. */
     public static String csv(Result r) {
+        return csv(r, null);
+    }
+
+    /**
+     * Yosys on the Pareto points of {@code r} ({@code vitgen sweep --yosys}): {@code threads} at a
+     * time, every run ending by {@code timeoutSeconds} from now (later ones are killed and reported
+     * as timed out). Returns the measurements by point index.
+     */
+    public static Map<Integer, YosysMeasure.Measured> measurePareto(Supplier<ConfigLoader> base, Result r, int threads,
+            long timeoutSeconds, IntConsumer progress) throws InterruptedException {
+        List<Point> front = new ArrayList<>();
+        for (Point p : r.points()) {
+            if (p.pareto()) {
+                front.add(p);
+            }
+        }
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        Map<Integer, YosysMeasure.Measured> out = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        int n = Math.max(1, Math.min(threads, front.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(n, t -> {
+            Thread th = new Thread(t, "vitgen-sweep-yosys");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                jobs.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < front.size(); i = next.getAndIncrement()) {
+                        Point p = front.get(i);
+                        ConfigLoader l = base.get().warnings(w -> { });
+                        for (Map.Entry<String, String> e : p.settings().entrySet()) {
+                            l.set(e.getKey() + "=" + e.getValue());
+                        }
+                        YosysMeasure.Measured m;
+                        try {
+                            m = YosysMeasure.run(l.load(), deadline);
+                        } catch (ConfigException x) {
+                            m = new YosysMeasure.Measured(0, 0, 0, 0, "failed: " + x.getMessage());
+                        }
+                        out.put(p.index(), m);
+                        progress.accept(done.incrementAndGet());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : jobs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException x) {
+                    throw new IllegalStateException("yosys on a sweep point failed: " + x.getCause(), x.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
+    }
+
+    /**
+     * The CSV with, when {@code yosys} is not null, the Yosys columns (LUT, FF, DSP48E2, seconds, status)
+     * filled for the measured points and empty for the others.
+     */
+    public static String csv(Result r, Map<Integer, YosysMeasure.Measured> yosys) {
         StringBuilder sb = new StringBuilder();
         List<String> keys = new ArrayList<>();
         for (Axis a : r.axes()) {
@@ -297,15 +363,29 @@ public final class Sweep {
         for (String k : keys) {
             sb.append(',').append(k);
         }
-        sb.append(",images_per_s,cycles_per_image,mac_utilisation,lut,ff,dsp,bram36,fits,ddr_gb_per_s,pareto\n");
+        sb.append(",images_per_s,cycles_per_image,mac_utilisation,lut,ff,dsp,bram36,fits,ddr_gb_per_s,pareto");
+        sb.append(yosys != null ? ",yosys_lut,yosys_ff,yosys_dsp,yosys_seconds,yosys_status\n" : "\n");
         for (Point p : r.points()) {
             sb.append(p.index());
             for (String k : keys) {
                 sb.append(',').append(p.settings().get(k));
             }
-            sb.append(String.format(Locale.ROOT, ",%.2f,%d,%.4f,%d,%d,%d,%s,%b,%.3f,%b%n", p.imagesPerSecond(),
+            sb.append(String.format(Locale.ROOT, ",%.2f,%d,%.4f,%d,%d,%d,%s,%b,%.3f,%b", p.imagesPerSecond(),
                     p.cyclesPerImage(), p.macUtilisation(), p.luts(), p.flipFlops(), p.dsps(),
                     FitCheck.bram(p.bram36()).replace(",", ""), p.fits(), p.bandwidthGBs(), p.pareto()));
+            if (yosys != null) {
+                YosysMeasure.Measured m = yosys.get(p.index());
+                if (m == null) {
+                    sb.append(",,,,,");
+                } else if (m.ok()) {
+                    sb.append(String.format(Locale.ROOT, ",%d,%d,%d,%.1f,ok", m.luts(), m.flipFlops(), m.dsps(),
+                            m.seconds()));
+                } else {
+                    sb.append(String.format(Locale.ROOT, ",,,,%.1f,%s", m.seconds(),
+                            m.status().replaceAll("[,\\r\\n\"]", " ")));
+                }
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -107,20 +107,24 @@ public final class MacArray {
         }
 
         /**
-         * The smallest K for which full tiles follow each other without gaps: the shadows must be
-         * free again (2R + C + 1, C/2 packed) and, with fewer requantizer lanes than columns, the
-         * requantizer must finish a tile's R rows of {@link #reqBeats()} beats each within K cycles.
+         * The smallest K for which full tiles follow each other without gaps: a tile's last step
+         * may enter only once the previous tile's drain has started, which is C' + 2 cycles after
+         * that tile's last step (C' = C/2 packed: the last flag crosses row 0, then the drain
+         * starts); the drain reads a row per cycle and the requantizer takes {@link #reqBeats()}
+         * cycles per row, so a tile's R rows need R ceil(C / L) cycles.
          */
         public int backToBackK() {
-            return Math.max(2 * rows + cols / colsPerCell() + 1, reqBeats() > 1 ? rows * reqBeats() : 0);
+            return Math.max(cols / colsPerCell() + 2, rows * reqBeats());
         }
 
         /**
-         * Cycles from a tile's last operand beat to its first output row; a narrower requantizer
-         * adds the row FIFO, the serializer register and the reassembly of its parts.
+         * Cycles from a tile's last operand beat to its first output row: the last flag crosses row
+         * 0 (C' cycles), the drain starts, then the drain register, the row FIFO, the serializer, the
+         * requantizer and the reassembly of its parts. Independent of R (the rows drain as they
+         * finish).
          */
         public int latency() {
-            return rows + cols / colsPerCell() + 7 + (reqBeats() > 1 ? 3 + reqBeats() : 0);
+            return cols / colsPerCell() + 12 + reqBeats();
         }
 
         /** DSP48E2 of the requantizer: 4 per lane for the exact ~33 x 32-bit product. */
@@ -216,13 +220,12 @@ public final class MacArray {
                         : " = 2^(ACC_W - A_W - W_W + 1) - 1, the largest K whose sums are exact in ACC_W bits")
                         + "; a tile with more A/W beats sets the sticky err_k_overflow and its results are undefined")
                 .fact("requantizer", Words.count(s.reqLanes(), "lane") + " (" + s.requantDsps() + " DSP48E2), "
-                        + (s.reqBeats() == 1 ? "one output row per cycle"
-                                : "one output row per " + s.reqBeats() + " cycles behind a " + s.rows()
+                        + (s.reqBeats() == 1 ? "one output row per cycle behind a " + (s.rows() + 4) + "-row FIFO"
+                                : "one output row per " + s.reqBeats() + " cycles behind a " + (s.rows() + 4)
                                         + "-row FIFO: a full tile needs " + s.rows() * s.reqBeats()
                                         + " cycles to requantize"))
                 .fact("throughput", Words.count((long) s.rows() * s.cols(), "MAC") + " per cycle; tiles back to back when K >= "
-                        + s.backToBackK() + (s.reqBeats() == 1 ? " (2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1)"
-                                : " (max(2R + C" + (s.packInt8x2() ? "/2" : "") + " + 1, R x ceil(C / requant lanes)))"))
+                        + s.backToBackK() + " (max(C" + (s.packInt8x2() ? "/2" : "") + " + 2, R x ceil(C / requant lanes)))")
                 .fact("latency", s.latency() + " cycles from a tile's last operand beat to its first output row")
                 .synthesize(true)
                 .build();

@@ -162,6 +162,35 @@ class EstimateSweepCommandTest {
                 "both keys of a tied axis take its value: " + csv);
     }
 
+    /**
+     * --yosys on a tiny sweep: one point (a 1 x 2 engine, one-lane units, i-GELU), hence one Pareto
+     * point, synthesized block by block (the blocks the estimate models); its measured DSP48E2 must
+     * equal the resource model's (an independent formula, exact on the GEMM engine, within 2 on the
+     * others), LUT and FF are real counts. Needs yosys; fails without it.
+     */
+    @Test
+    void yosysOnTheParetoPoints(@TempDir Path tmp) throws Exception {
+        MainTest.Run r = run("sweep", "--set", "mac.rows=1", "--set", "mac.cols=2", "--set", "softmax.lanes=1",
+                "--set", "layernorm.lanes=1", "--set", "gelu.variant=igelu", "--set", "gelu.lanes=1",
+                "--vary", "mac.requant.lanes=1", "--yosys", "--yosys-timeout", "1800", "--threads", "1",
+                "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("yosys: 1 of 1 Pareto points measured"), r.out());
+        List<String> csv = Files.readAllLines(tmp.resolve("sweep.csv"));
+        assertEquals(2, csv.size(), csv.toString());
+        List<String> head = List.of(csv.get(0).split(","));
+        String[] row = csv.get(1).split(",", -1);
+        assertTrue(head.containsAll(List.of("yosys_lut", "yosys_ff", "yosys_dsp", "yosys_seconds", "yosys_status")), head
+                .toString());
+        assertEquals("ok", row[head.indexOf("yosys_status")], csv.get(1));
+        assertEquals("true", row[head.indexOf("pareto")], csv.get(1));
+        long dsp = Long.parseLong(row[head.indexOf("dsp")]);
+        long yosysDsp = Long.parseLong(row[head.indexOf("yosys_dsp")]);
+        assertTrue(Math.abs(dsp - yosysDsp) <= 2, "DSP48E2: model " + dsp + ", yosys " + yosysDsp);
+        assertTrue(Long.parseLong(row[head.indexOf("yosys_lut")]) > 1000, csv.get(1));
+        assertTrue(Long.parseLong(row[head.indexOf("yosys_ff")]) > 1000, csv.get(1));
+    }
+
     @Test
     void badRangesAreClearErrors(@TempDir Path tmp) {
         String out = tmp.toString();

@@ -97,8 +97,10 @@ class MacGemmCosimTest {
             assertFullRateCycles("16x16", shape, job, start, beats, seed);
             finish(sim, s);
             assertFirstRowLatency(sim, s, rnd, shape, seed);
-            // by hand (docs/mac.md): ROWS + COLS + 7 = 16 + 16 + 7 with one requantizer lane per column
-            assertFirstRowLatencyIs(sim, s, rnd, shape, 39);
+            // by hand (docs/mac.md): COLS + 12 + 1 = 16 + 13 with one requantizer lane per column (the
+            // last flag crosses row 0, the drain starts, drain register, row FIFO, serializer,
+            // requantizer, reassembly)
+            assertFirstRowLatencyIs(sim, s, rnd, shape, 29);
         }
     }
 
@@ -118,7 +120,7 @@ class MacGemmCosimTest {
         jobs.addAll(extremeJobs(rnd, packed, 64));
         run(packed, jobs, seed, new int[] {650, 800, 500, 550}, SimOptions.randomInitialState());
 
-        // Full rate on 4x6 (3 cells per row): tiles back to back from K = 2*4 + 3 + 1 = 12 on.
+        // Full rate on 4x6 (3 cells per row): tiles back to back from K = max(3 + 2, 4) = 5 on.
         fullRateAtAndAboveBackToBackK("packed 4x6", new MacArray.Shape(4, 6, 8, 8, 32, 8, true), rnd, seed);
     }
 
@@ -146,8 +148,7 @@ class MacGemmCosimTest {
      * 3x7 with 3 lanes (7 is no multiple of 3: the last part of each row is padded), random shapes,
      * K = 1, partial tiles, extremes, random stalls and random initial state; 2x3 with 1 lane and
      * int8x2-packed 3x4 with 3 lanes the same way; then 4x6 with 1 lane at full rate, where the requantizer (4 rows x 6 beats = 24
-     * cycles per tile) and not the shadows (2*4 + 6 + 1 = 15) bounds the back-to-back K, at that K
-     * and above.
+     * cycles per tile) and not the drain (6 + 2 = 8) bounds the back-to-back K, at that K and above.
      */
     @Test
     void narrowRequantizerIsBitExact() {
@@ -345,7 +346,10 @@ class MacGemmCosimTest {
 
     static VerilatedModel build(MacArray.Shape shape) {
         // the drain checks idle 200 cycles: more than a tile's latency plus all its output rows
-        assertTrue(shape.latency() + shape.rows() * shape.reqBeats() + 64 <= 200, "drain window for " + shape);
+        // (a plain check, not JUnit's: ./bench mac builds its model through here outside the test runner)
+        if (shape.latency() + shape.rows() * shape.reqBeats() + 64 > 200) {
+            throw new AssertionError("drain window for " + shape);
+        }
         List<Path> files = emit(DIR, shape.packInt8x2());
         Map<String, String> params = new HashMap<>();
         shape.parameters().forEach((k, v) -> params.put(k, Long.toString(v)));

@@ -54,19 +54,40 @@ class MacGemmFourStateTest {
     }
 
     private static void check(String name, MacArray.Shape s, boolean xOnInvalidLanes, long seed) throws Exception {
-        run(name, s, xOnInvalidLanes, seed, 12, 0);
+        run(name, s, xOnInvalidLanes, seed, 12, 0, false);
+    }
+
+    /**
+     * Attention tiles (K = 64, DeiT's head dimension) back to back on a 32 x 32 array with 16
+     * requantizer lanes, whose bound max(C + 2, R ceil(C / L)) = max(34, 64) is exactly 64: every
+     * stream at full rate (no gaps, output always ready), 6 full tiles after the first; every output
+     * compared with the golden model, every tile's last operand beat exactly K cycles after the
+     * previous one (the array never waits), and every output row on its exact cycle (that tile's last
+     * operand beat + latency + r ceil(C / L)). Icarus, because the Verilator harness's stream ports
+     * stop at 2,048 bits and the channel stream of 32 columns has 2,240.
+     */
+    @Test
+    void attentionTilesBackToBackOn32x32() throws Exception {
+        MacArray.Shape s = new MacArray.Shape(32, 32, 8, 8, 32, 8).withReqLanes(16);
+        org.junit.jupiter.api.Assertions.assertEquals(64, s.backToBackK());
+        run("b2b-32x32", s, false, 0x5EED_0032L, 6, 64, true);
+    }
+
+    /** {@link #attentionTilesBackToBackOn32x32()} for any shape (./bench mac-icarus b2b ROWS COLS ...). */
+    static long[] backToBack(String name, MacArray.Shape s, long seed, int fullTiles, int k) throws Exception {
+        return run(name, s, false, seed, fullTiles, k, true);
     }
 
     /**
      * Icarus speed (for {@link MacIcarusBenchmark}): {@code fullTiles} full tiles of K = {@code k} after the
-     * first tile, all compared with the golden model; returns {simulated cycles, wall nanoseconds of vvp}.
+     * first tile, all compared with the golden model; returns {simulated cycles, wall nanoseconds of vvp, vvp's CPU nanoseconds}.
      */
     static long[] timeFullTiles(String name, MacArray.Shape s, long seed, int fullTiles, int k) throws Exception {
-        return run(name, s, false, seed, fullTiles, k);
+        return run(name, s, false, seed, fullTiles, k, false);
     }
 
     private static long[] run(String name, MacArray.Shape s, boolean xOnInvalidLanes, long seed, int count,
-            int fullK) throws Exception {
+            int fullK, boolean fullRate) throws Exception {
         Random rnd = new Random(seed);
         List<Tile> tiles = new ArrayList<>();
         DyadicScale one = new DyadicScale(1L << 30, 30);
@@ -99,7 +120,7 @@ class MacGemmFourStateTest {
         Path dir = DIR.resolve(name);
         List<Path> rtl = Emitter.writeModules(List.of(MacArray.gemm(s)), dir);
         Path tb = dir.resolve("tb_4state.v");
-        Files.writeString(tb, testbench(s, tiles, xOnInvalidLanes), StandardCharsets.UTF_8);
+        Files.writeString(tb, testbench(s, tiles, xOnInvalidLanes, fullRate), StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         List<String> lines = runIcarus(dir, rtl, tb);
         long wall = System.nanoTime() - t0;
@@ -129,7 +150,44 @@ class MacGemmFourStateTest {
         checkEqual("2 last", got.get(0), name + ": the tile A = [1, 1], W = [1, 1]^T");
         long cycles = lines.stream().filter(l -> l.startsWith("CYCLES ")).mapToLong(l -> Long.parseLong(l.substring(7)))
                 .findFirst().orElseThrow(() -> new AssertionError(name + ": no CYCLES line"));
-        return new long[] {cycles, wall};
+        if (fullRate) {
+            checkTiming(name, s, tiles, lines);
+        }
+        long cpu = lines.stream().filter(l -> l.startsWith("CPU ")).mapToLong(l -> Long.parseLong(l.substring(4)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no CPU time of vvp"));
+        return new long[] {cycles, wall, cpu};
+    }
+
+    /**
+     * Full rate: the last operand beat of every tile after the first two comes exactly K cycles after
+     * the previous tile's (no hold), and output row r of tile t leaves exactly latency + r ceil(C / L)
+     * cycles after tile t's last operand beat.
+     */
+    private static void checkTiming(String name, MacArray.Shape s, List<Tile> tiles, List<String> lines) {
+        List<Long> lastBeat = new ArrayList<>();
+        List<Long> out = new ArrayList<>();
+        for (String l : lines) {
+            if (l.startsWith("ALAST ")) {
+                lastBeat.add(Long.parseLong(l.substring(6).trim()));
+            } else if (l.startsWith("OUT ")) {
+                String[] f = l.split(" ");
+                out.add(Long.parseLong(f[4]));
+            }
+        }
+        check(lastBeat.size() == tiles.size(), name + ": " + lastBeat.size() + " tile ends for " + tiles.size() + " tiles");
+        int beat = 0;
+        for (int t = 0; t < tiles.size(); t++) {
+            int k = tiles.get(t).w().length;
+            if (t >= 2) {
+                checkEqual(Long.toString(lastBeat.get(t - 1) + k), Long.toString(lastBeat.get(t)),
+                        name + ": tile " + t + "'s last operand beat (back to back at K = " + k + ")");
+            }
+            for (int r = 0; r < tiles.get(t).expected().length; r++, beat++) {
+                checkEqual(Long.toString(lastBeat.get(t) + s.latency() + (long) r * s.reqBeats()),
+                        Long.toString(out.get(beat)), name + ": tile " + t + " row " + r + " output cycle (latency "
+                        + s.latency() + ")");
+            }
+        }
     }
 
     // plain checks (no JUnit at run time: ./bench mac-icarus runs this code outside the test runner)
@@ -223,7 +281,7 @@ class MacGemmFourStateTest {
     }
 
     /** The Icarus testbench: memories of beats per stream, X while idle, a monitor of the outputs. */
-    private static String testbench(MacArray.Shape s, List<Tile> tiles, boolean xOnInvalidLanes) {
+    private static String testbench(MacArray.Shape s, List<Tile> tiles, boolean xOnInvalidLanes, boolean fullRate) {
         int rows = s.rows(), cols = s.cols(), aw = s.aW(), ww = s.wW(), ow = s.outW();
         List<String> aMem = new ArrayList<>();
         List<String> wMem = new ArrayList<>();
@@ -270,7 +328,8 @@ class MacGemmFourStateTest {
         v.append("    reg  [").append(cBits - 1).append(":0] c_data;\n    reg c_valid;\n    wire c_ready;\n");
         v.append("    wire [").append(cols * ow - 1).append(":0] m_data;\n    wire [").append(cols - 1)
                 .append(":0] m_keep;\n    wire m_last, m_valid;\n    reg m_ready;\n    wire err_tlast, err_k;\n");
-        v.append("    integer ai = 0, wi = 0, ci = 0, a_gap = 0, w_gap = 1, c_gap = 2, outs = 0;\n");
+        v.append(fullRate ? "    integer ai = 0, wi = 0, ci = 0, a_gap = 0, w_gap = 0, c_gap = 0, outs = 0;\n"
+                : "    integer ai = 0, wi = 0, ci = 0, a_gap = 0, w_gap = 1, c_gap = 2, outs = 0;\n");
         // drivers: X on every payload signal while tvalid is low
         v.append("    always @(*) begin\n");
         v.append("        if (aresetn && ai < ").append(aMem.size()).append(" && a_gap == 0) begin\n");
@@ -285,15 +344,18 @@ class MacGemmFourStateTest {
         v.append("            c_valid = 1'b1; c_data = c_mem[ci];\n");
         v.append("        end else begin\n            c_valid = 1'b0; c_data = {").append(cBits)
                 .append("{1'bx}};\n        end\n");
-        v.append("        m_ready = (cycle % 7) != 3;\n    end\n");
+        v.append(fullRate ? "        m_ready = 1'b1;\n    end\n" : "        m_ready = (cycle % 7) != 3;\n    end\n");
         v.append("    always @(posedge aclk) begin\n        cycle <= cycle + 1;\n");
         v.append("        if (cycle == 6) aresetn <= 1'b1;\n");
         v.append("        if (aresetn) begin\n");
-        v.append("            if (a_valid && a_ready) begin ai <= ai + 1; a_gap <= (ai * 7) % 4; end\n");
+        v.append(fullRate ? "            if (a_valid && a_ready) begin ai <= ai + 1; if (a_last) $display(\"ALAST %0d\", cycle); end\n"
+                : "            if (a_valid && a_ready) begin ai <= ai + 1; a_gap <= (ai * 7) % 4; end\n");
         v.append("            else if (a_gap > 0) a_gap <= a_gap - 1;\n");
-        v.append("            if (w_valid && w_ready) begin wi <= wi + 1; w_gap <= (wi * 5 + 1) % 3; end\n");
+        v.append(fullRate ? "            if (w_valid && w_ready) wi <= wi + 1;\n"
+                : "            if (w_valid && w_ready) begin wi <= wi + 1; w_gap <= (wi * 5 + 1) % 3; end\n");
         v.append("            else if (w_gap > 0) w_gap <= w_gap - 1;\n");
-        v.append("            if (c_valid && c_ready) begin ci <= ci + 1; c_gap <= (ci * 3) % 5; end\n");
+        v.append(fullRate ? "            if (c_valid && c_ready) ci <= ci + 1;\n"
+                : "            if (c_valid && c_ready) begin ci <= ci + 1; c_gap <= (ci * 3) % 5; end\n");
         v.append("            else if (c_gap > 0) c_gap <= c_gap - 1;\n");
         v.append("            if ((^{a_ready, w_ready, c_ready}) === 1'bx)\n");
         v.append("                $display(\"XREADY cycle %0d a %b w %b chan %b\", cycle, a_ready, w_ready, c_ready);\n");
@@ -301,7 +363,7 @@ class MacGemmFourStateTest {
         v.append("                $display(\"XOUT cycle %0d tvalid %b tlast %b tkeep %b err %b %b\", cycle, m_valid,"
                 + " m_last, m_keep, err_tlast, err_k);\n");
         v.append("            if (m_valid && m_ready) begin\n");
-        v.append("                $display(\"OUT %h %b %b\", m_data, m_keep, m_last);\n");
+        v.append("                $display(\"OUT %h %b %b %0d\", m_data, m_keep, m_last, cycle);\n");
         v.append("                outs = outs + 1;\n");
         v.append("                if (outs == ").append(outBeats).append(") begin\n");
         v.append("                    if (err_tlast || err_k) $display(\"XOUT error flag set: %b %b\", err_tlast, err_k);\n");
@@ -351,9 +413,20 @@ class MacGemmFourStateTest {
         }
         compile.add(tb.toString());
         String out = exec(compile);
-        List<String> run = exec(List.of("vvp", "-n", vvp.toString())).lines().toList();
+        // bash's "times" prints the shell's and then its children's user and system CPU time: vvp's
+        List<String> run = new ArrayList<>(exec(List.of("bash", "-c", "vvp -n \"$0\" || exit $?; times",
+                vvp.toString())).lines().toList());
+        String[] cpu = run.remove(run.size() - 1).trim().split("\\s+");
+        run.remove(run.size() - 1);
+        run.add("CPU " + Math.round((seconds(cpu[0]) + seconds(cpu[1])) * 1e9));
         check(out.isBlank() || !out.contains("error"), "iverilog: " + out);
         return run;
+    }
+
+    /** "1m2.500s" (bash's times) to seconds. */
+    private static double seconds(String t) {
+        int m = t.indexOf('m');
+        return Integer.parseInt(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
     }
 
     private static String exec(List<String> cmd) throws IOException, InterruptedException {

@@ -44,7 +44,9 @@ class MacArrayBuilderTest {
         assertEquals(MacArray.K_LIMIT_CAP, new MacArray.Shape(4, 4, 4, 4, 48, 8).kLimit());
         assertTrue(message(() -> new MacArray.Shape(4, 5, 8, 8, 32, 8, true)).contains("cols = 5 must be even"));
         assertTrue(message(() -> new MacArray.Shape(4, 4, 8, 4, 32, 8, true)).contains("8-bit activations and weights"));
-        assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
+        // wavefront drain: max(C' + 2, R ceil(C / L)) with C' = 8 cells and one lane per column
+        assertEquals(16, new MacArray.Shape(16, 16, 8, 8, 32, 8, true).backToBackK());
+        assertEquals(66, new MacArray.Shape(8, 64, 8, 8, 32, 8).backToBackK());   // unpacked 64 columns: C + 2
     }
 
     @Test
@@ -52,17 +54,17 @@ class MacArrayBuilderTest {
         MacArray.Shape full = new MacArray.Shape(16, 16, 8, 8, 32, 8);
         assertEquals(16, full.reqLanes());
         assertEquals(1, full.reqBeats());
-        assertEquals(49, full.backToBackK());
-        assertEquals(39, full.latency());
+        assertEquals(18, full.backToBackK());          // the drain: C + 2
+        assertEquals(16 + 12 + 1, full.latency());
         MacArray.Shape four = full.withReqLanes(4);
         assertEquals(4, four.reqBeats());
         assertEquals(64, four.backToBackK());        // the requantizer: 16 rows x 4 beats
-        assertEquals(39 + 3 + 4, four.latency());
+        assertEquals(16 + 12 + 4, four.latency());
         assertEquals(16, four.requantDsps());
         assertEquals(4L, four.parameters().get("REQ_LANES"));
-        assertEquals(49, full.withReqLanes(8).backToBackK());   // 16 x 2 = 32: the shadows bound it
+        assertEquals(32, full.withReqLanes(8).backToBackK());   // 16 x 2 = 32 > C + 2 = 18
         assertEquals(4, full.withReqLanes(5).reqBeats());        // 5 + 5 + 5 + 1 (padded)
-        assertEquals(2 * 16 + 8 + 1, new MacArray.Shape(16, 16, 8, 8, 32, 8, true, 8).backToBackK());
+        assertEquals(32, new MacArray.Shape(16, 16, 8, 8, 32, 8, true, 8).backToBackK());
         assertTrue(message(() -> full.withReqLanes(0)).contains("requantizer lanes = 0"));
         assertTrue(message(() -> full.withReqLanes(17)).contains("requantizer lanes = 17 is out of range [1, cols = 16]"));
     }
