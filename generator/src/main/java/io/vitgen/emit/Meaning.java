@@ -76,8 +76,7 @@ final class Meaning {
                 .append(model.tokens() == 1 ? " token, " : " tokens, ").append(Words.count(model.channels(), "channel")).append(", ").append(Words.count(model.heads(), "head"))
                 .append(", MLP ").append(model.mlp()).append("), every stream at full rate: cycles = tiles x max(K, ")
                 .append(bound).append(") + the last tile's drain (docs/estimate.md)")
-                .append(lean ? "; estimate.array=lean: the planned lean array (not generated yet), whose drain lets tiles"
-                        + " follow each other from K = " + bound : "").append(".\n\n");
+                .append(lean ? "; tiles follow each other from K = " + bound : "").append(".\n\n");
         sb.append("| GEMM | M x K x N | times | cycles each | ideal each | MAC use | tiles back to back |\n")
                 .append("|---|---|---:|---:|---:|---:|---|\n");
         long total = 0;

@@ -70,7 +70,7 @@ class TopLayerCosimTest {
             EncoderLayer.GeluMode gelu, Config cfg, AxiMemory.Config mem) {
         EncoderLayer.Calibrated cal = EncoderLayer.random(shape, seed, mode, bits, gelu);
         Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), cfg);
-        AcceleratorTop top = AcceleratorTop.forConfig(cfg, p.plan());
+        AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         top.requireRunnable(p.commands(), p.labels());
         byte[] img = p.image().toBytes();
         long[][] want = cal.layer().forward(cal.input());

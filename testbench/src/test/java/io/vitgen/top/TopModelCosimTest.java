@@ -70,7 +70,7 @@ class TopModelCosimTest {
         long[][][] image = EvalImages.quantize(RandomModel.images(g, seed + 100, 1).get(0), m.scales().image());
         Program p = LayerCompiler.compileModel(IntVitModel.of(m, m.layers()), image, cfg);
         long[] want = GoldenCheck.reference(m, m.layers(), image).logits();
-        AcceleratorTop top = AcceleratorTop.forConfig(cfg, p.plan());
+        AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         top.requireRunnable(p.commands(), p.labels());
         byte[] img = p.image().toBytes();
         try (TopRig rig = new TopRig(top, seed, mem)) {

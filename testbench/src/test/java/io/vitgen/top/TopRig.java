@@ -45,8 +45,17 @@ final class TopRig implements AutoCloseable {
                 p.topName() + "-" + p.dataW() + "-" + Integer.toHexString(key(top).hashCode())));
     }
 
+    /**
+     * What identifies a top's RTL: its parameters, its units and every module's template and
+     * template variables (two tops whose units differ only inside a module's text, for example the
+     * GELU variant, must not share a build).
+     */
     private static String key(AcceleratorTop top) {
-        return top.params() + " " + top.units();
+        StringBuilder sb = new StringBuilder(top.params() + " " + top.units());
+        for (io.vitgen.hw.ModuleSpec m : top.netlist().spec().flatten()) {
+            sb.append('|').append(m.name()).append(' ').append(m.template()).append(' ').append(m.vars());
+        }
+        return sb.toString();
     }
 
     static synchronized VerilatedModel model(AcceleratorTop top) {

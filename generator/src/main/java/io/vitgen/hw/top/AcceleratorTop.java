@@ -224,6 +224,7 @@ public final class AcceleratorTop {
 
     private final Params params;
     private final Map<Unit, Attached> units = new EnumMap<>(Unit.class);
+    private GemmUnit.Params gemm;
 
     /** A top with no compute units yet (LOAD, STORE, SYNC, END); add units with {@link #attach}. */
     public AcceleratorTop(Params params) {
@@ -298,6 +299,7 @@ public final class AcceleratorTop {
         if (p.bb() != params.bb()) {
             throw new IllegalArgumentException("GEMM unit BB = " + p.bb() + " bytes differs from the top's " + params.bb());
         }
+        gemm = p;
         return attach(Unit.GEMM, GemmUnit.moduleDef(p), Map.of(), GemmUnit.READS, GemmUnit.WRITES, Set.of(Command.OP_GEMM));
     }
 
@@ -316,12 +318,32 @@ public final class AcceleratorTop {
      * {@code vitgen generate} writes and the whole-layer co-simulations run.
      */
     public static AcceleratorTop forConfig(io.vitgen.config.Config c, BufferPlan plan) {
+        return forConfig(c, plan, c.model().maxK());
+    }
+
+    /**
+     * {@link #forConfig(io.vitgen.config.Config, BufferPlan)} for a compiled program: buffers from
+     * its plan, and a GEMM unit whose tile memories hold the program's longest K (a whole model's
+     * patch embedding, K = 3 P^2, can be longer than the layers' K that a custom configuration knows).
+     */
+    public static AcceleratorTop forProgram(io.vitgen.config.Config c, io.vitgen.compile.Program program) {
+        int k = c.model().maxK();
+        for (Command cmd : program.commands()) {
+            if (cmd instanceof Command.Gemm g) {
+                k = Math.max(k, g.k());
+            }
+        }
+        return forConfig(c, program.plan(), k);
+    }
+
+    private static AcceleratorTop forConfig(io.vitgen.config.Config c, BufferPlan plan, int maxK) {
         String name = c.designName().toLowerCase(java.util.Locale.ROOT);
         int bits = Math.max(64, Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128")));
         Params d = Params.defaults(name);
         Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding()).withPlan(plan);
         AcceleratorTop t = new AcceleratorTop(p);
-        t.attachGemm(GemmUnit.Params.of(c, p.bb()));
+        t.attachGemm(new GemmUnit.Params(io.vitgen.hw.MacArray.shape(c), p.bb(),
+                Math.min(GemmUnit.MAX_KB, Math.max(2, 2 * maxK))));
         t.attachSoftmax(c);
         LnormUnit.attach(t, c.layerNorm());
         GeluUnit.attach(t, c.gelu());
@@ -607,6 +629,14 @@ public final class AcceleratorTop {
         int n = 0;
         for (int i = 0; i < commands.size(); i++) {
             Command c = commands.get(i);
+            if (c instanceof Command.Gemm g && gemm != null && ok.contains(c.opcode())
+                    && g.k() > gemm.kLimit(g.split16())) {
+                String label = labels != null && i < labels.size() ? " (" + labels.get(i) + ")" : "";
+                throw new IllegalArgumentException("command #" + i + " GEMM" + label + " has K = " + g.k()
+                        + ", beyond the " + gemm.kLimit(g.split16()) + " the GEMM unit holds"
+                        + (g.split16() ? " with split16" : "") + " (its tile memories are sized for the configured"
+                        + " model's largest K; AcceleratorTop.forProgram sizes them for a program)");
+            }
             if (!ok.contains(c.opcode())) {
                 n++;
                 if (bad.size() < 8) {
