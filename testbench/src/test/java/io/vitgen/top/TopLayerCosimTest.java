@@ -43,6 +43,9 @@ class TopLayerCosimTest {
         for (String kv : extra) {
             int eq = kv.indexOf('=');
             m.put(kv.substring(0, eq), kv.substring(eq + 1));
+            if (kv.startsWith("model.preset=")) {
+                m.keySet().removeAll(List.of("model.tokens", "model.channels", "model.heads", "model.mlp"));
+            }
         }
         try {
             return new ConfigLoader().warnings(w -> { }).setAll(m).load();
@@ -98,22 +101,57 @@ class TopLayerCosimTest {
         }
     }
 
+    /**
+     * The odd shape (13 tokens, 40 channels, 5 heads of 5, MLP 72: multiples of nothing) on three
+     * tops that together cover both softmax variants (Shiftmax b = 16 and b = 8, log2 with
+     * attention x V by shifts), both GELU variants, an int8x2-packed and a non-square array, fixed
+     * and random memory latency with stalls.
+     */
     @Test
     void oddShapeEverySoftmaxAndGeluVariant() {
         long seed = Seeds.of("TopLayerCosimTest", 13);
+        Object[][] cases = {
+            {EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU, AxiMemory.Config.fixed(8),
+                new String[] {"mac.rows=4", "mac.cols=4"}},
+            {EncoderLayer.SoftmaxMode.SHIFTMAX, 8, EncoderLayer.GeluMode.IGELU, AxiMemory.Config.random(1, 40, 600),
+                new String[] {"mac.rows=4", "mac.cols=8", "mac.dsp.packing=int8x2", "softmax.lanes=1", "gelu.lanes=2"}},
+            {EncoderLayer.SoftmaxMode.LOG2, 16, EncoderLayer.GeluMode.IGELU, AxiMemory.Config.random(20, 100, 500),
+                new String[] {"mac.rows=8", "mac.cols=4", "layernorm.lanes=1", "target.mem.bits=64"}},
+        };
         int i = 0;
-        for (EncoderLayer.GeluMode g : EncoderLayer.GeluMode.values()) {
-            for (Object[] sm : new Object[][] {{EncoderLayer.SoftmaxMode.SHIFTMAX, 16}, {EncoderLayer.SoftmaxMode.SHIFTMAX, 8},
-                    {EncoderLayer.SoftmaxMode.LOG2, 16}}) {
-                EncoderLayer.SoftmaxMode mode = (EncoderLayer.SoftmaxMode) sm[0];
-                int bits = (Integer) sm[1];
-                Config cfg = config(ODD, mode, bits, g, "mac.rows=4", "mac.cols=4");
-                AxiMemory.Config mem = i % 2 == 0 ? AxiMemory.Config.fixed(8) : AxiMemory.Config.random(1, 40, 600);
-                Run r = runLayer(ODD, seed + i, mode, bits, g, cfg, mem);
-                System.out.printf("odd layer %s b=%d %s: %d commands, %d cycles, array %d, %.2f s%n", mode, bits, g,
-                        r.commands(), r.cycles(), r.counters().get("array"), r.wallSeconds());
-                i++;
-            }
+        for (Object[] c : cases) {
+            EncoderLayer.SoftmaxMode mode = (EncoderLayer.SoftmaxMode) c[0];
+            int bits = (Integer) c[1];
+            EncoderLayer.GeluMode g = (EncoderLayer.GeluMode) c[2];
+            Config cfg = config(ODD, mode, bits, g, (String[]) c[4]);
+            Run r = runLayer(ODD, seed + i, mode, bits, g, cfg, (AxiMemory.Config) c[3]);
+            System.out.printf("odd layer %s b=%d %s %s: %d commands, %d cycles, array %d, %.2f s%n", mode, bits, g,
+                    String.join(" ", (String[]) c[4]), r.commands(), r.cycles(), r.counters().get("array"), r.wallSeconds());
+            i++;
         }
+    }
+
+    /** A DeiT-Tiny layer on the default configuration (16x16, Shiftmax b = 16, ShiftGELU) under random latency. */
+    @Test
+    void deitTinyLayerOnTheDefaults() {
+        Config cfg = config(ModelShape.DEIT_TINY, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU,
+                "model.preset=deit-tiny");
+        Run r = runLayer(ModelShape.DEIT_TINY, Seeds.of("TopLayerCosimTest", 197), EncoderLayer.SoftmaxMode.SHIFTMAX, 16,
+                EncoderLayer.GeluMode.SHIFTGELU, cfg, AxiMemory.Config.random(10, 40, 800));
+        System.out.printf("DeiT-Tiny layer: %d commands, %d cycles, counters %s, MAC utilisation %.1f %%, %.2f s (%.0f cycles/s)%n",
+                r.commands(), r.cycles(), r.counters(), 100 * r.macUtilisation(256), r.wallSeconds(),
+                r.cycles() / r.wallSeconds());
+        assertTrue(r.counters().get("array") >= r.usefulMacs() / 256, "CYC_ARRAY counts every reduction step");
+    }
+
+    /** A DeiT-Small layer (384 channels, 6 heads, MLP 1536) on 16x16 with the log2 softmax and i-GELU. */
+    @Test
+    void deitSmallLayer() {
+        ModelShape s = new ModelShape(197, 384, 6, 1536);
+        Config cfg = config(s, EncoderLayer.SoftmaxMode.LOG2, 16, EncoderLayer.GeluMode.IGELU, "model.preset=deit-small");
+        Run r = runLayer(s, Seeds.of("TopLayerCosimTest", 384), EncoderLayer.SoftmaxMode.LOG2, 16,
+                EncoderLayer.GeluMode.IGELU, cfg, AxiMemory.Config.fixed(20));
+        System.out.printf("DeiT-Small layer: %d commands, %d cycles, MAC utilisation %.1f %%, %.2f s%n", r.commands(),
+                r.cycles(), 100 * r.macUtilisation(256), r.wallSeconds());
     }
 }

@@ -98,4 +98,16 @@ class TopModelCosimTest {
         System.out.printf("whole small model: %d commands, %d cycles, array %d, %.2f s%n", r.commands(), r.cycles(),
                 r.counters().get("array"), r.wallSeconds());
     }
+
+    /** A whole DeiT-Tiny image (12 layers of random weights) on the default configuration. */
+    @Test
+    void deitTinyWholeImage() {
+        long seed = Seeds.of("TopModelCosimTest", 197);
+        Config cfg = config(VitGeometry.DEIT_TINY, "model.preset=deit-tiny");
+        Run r = runImage(VitGeometry.DEIT_TINY, seed, cfg, AxiMemory.Config.random(10, 40, 800));
+        System.out.printf("whole DeiT-Tiny image: %d commands, %d cycles (%.1f images/s at %d MHz), counters %s,"
+                + " %.1f s of simulation (%.0f cycles/s)%n", r.commands(), r.cycles(),
+                cfg.target().clockMhz() * 1e6 / r.cycles(), cfg.target().clockMhz(), r.counters(), r.wallSeconds(),
+                r.cycles() / r.wallSeconds());
+    }
 }
