@@ -327,32 +327,6 @@ public final class Interpreter {
     }
 
     private void probe(Program.Probe pr, Map<String, long[][]> tensors) {
-        long[][] block = read(pr.src(), pr.rows(), pr.cols(), pr.type().bytes());
-        if (pr.type() == Program.ElemType.CODE) {
-            for (long[] row : block) {
-                for (int j = 0; j < row.length; j++) {
-                    long b = row[j] & 0xFF;
-                    row[j] = (b & 0x10) != 0 ? -1 : b & 0xF;
-                }
-            }
-        }
-        long[][] t = tensors.get(pr.tensor());
-        int needRows = pr.rowOffset() + pr.rows();
-        int needCols = pr.colOffset() + pr.cols();
-        if (t == null || t.length < needRows || t[0].length < needCols) {
-            int r = Math.max(needRows, t == null ? 0 : t.length);
-            int cc = Math.max(needCols, t == null ? 0 : t[0].length);
-            long[][] grown = new long[r][cc];
-            if (t != null) {
-                for (int i = 0; i < t.length; i++) {
-                    System.arraycopy(t[i], 0, grown[i], 0, t[i].length);
-                }
-            }
-            t = grown;
-            tensors.put(pr.tensor(), t);
-        }
-        for (int i = 0; i < pr.rows(); i++) {
-            System.arraycopy(block[i], 0, t[pr.rowOffset() + i], pr.colOffset(), pr.cols());
-        }
+        Program.place(tensors, pr, read(pr.src(), pr.rows(), pr.cols(), pr.type().bytes()));
     }
 }

@@ -80,6 +80,25 @@ public final class LayerCompiler {
      * the model cannot run.
      */
     public static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan) {
+        return compile(layers, input, config, plan, false);
+    }
+
+    /**
+     * {@link #compile(List, long[][], Config)} for finding a difference: every probed intermediate
+     * tensor is also copied to memory by a STORE right after the command that computes it (regions
+     * {@code probe.<k>}, probe k of {@link Program#probes}), so a run on the RTL can name the first
+     * differing tensor, layer, token and channel ({@link Program#storedTensors}). The extra STOREs
+     * get their tokens like every other command; the arithmetic is unchanged.
+     */
+    public static Program compileStoringProbes(List<IntEncoderLayer> layers, long[][] input, Config config) {
+        IntEncoderLayer l0 = layers.get(0);
+        int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
+        return compile(layers, input, config,
+                BufferPlan.forShape(l0.shape(), BufferPlan.defaultRowBlock(config.mac().rows()), probBytes), true);
+    }
+
+    private static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
+            boolean storeProbes) {
         if (layers.isEmpty()) {
             throw new CompileException(List.of("no layers to compile"));
         }
@@ -89,7 +108,9 @@ public final class LayerCompiler {
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
-        return new LayerCompiler.Build(layers, input, plan, s, null, null).run();
+        LayerCompiler.Build b = new LayerCompiler.Build(layers, input, plan, s, null, null);
+        b.storeProbes = storeProbes;
+        return b.run();
     }
 
     /** Compiles a whole golden model with buffers sized for it ({@link BufferPlan#forVit}). */
@@ -325,6 +346,8 @@ public final class LayerCompiler {
         private final long[][] patches;
         /** Token rows the current layer computes past k and v: n, or 1 in a model's last layer. */
         private int live;
+        /** Copy every probe to memory ({@link #compileStoringProbes}). */
+        private boolean storeProbes;
 
         Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s, IntVitModel vit,
                 long[][] patches) {
@@ -720,6 +743,11 @@ public final class LayerCompiler {
 
         private void probe(int after, String tensor, int r0, int c0, Operand src, int rows, int cols, Program.ElemType t) {
             probes.add(new Program.Probe(after, tensor, r0, c0, src, rows, cols, t));
+            if (storeProbes) {
+                MemoryImage.Region r = image.allocate("probe." + (probes.size() - 1), rows, cols, t.bytes());
+                emit(new Command.Store(Command.Deps.NONE, src, r.operand(), rows, (long) cols * t.bytes()),
+                        "store probe " + tensor + " rows " + r0);
+            }
         }
 
         /**

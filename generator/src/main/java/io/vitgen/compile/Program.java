@@ -60,4 +60,49 @@ public record Program(List<Command> commands, List<String> labels, MemoryImage i
         }
         return sb.toString();
     }
+
+    /**
+     * The probed tensors as a program of {@link LayerCompiler#compileStoringProbes} left them in
+     * memory {@code dram} (regions {@code probe.<k>}), assembled by name as the interpreter does;
+     * empty for a program without probe stores.
+     */
+    public java.util.Map<String, long[][]> storedTensors(byte[] dram) {
+        java.util.Map<String, long[][]> tensors = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < probes.size(); k++) {
+            if (!image.regions().containsKey("probe." + k)) {
+                continue;
+            }
+            place(tensors, probes.get(k), MemoryImage.read(dram, image.region("probe." + k)));
+        }
+        return tensors;
+    }
+
+    /** Puts one probed block (codes decoded) at its place in the tensor of its name, growing it. */
+    static void place(java.util.Map<String, long[][]> tensors, Probe pr, long[][] block) {
+        if (pr.type() == ElemType.CODE) {
+            for (long[] row : block) {
+                for (int j = 0; j < row.length; j++) {
+                    long b = row[j] & 0xFF;
+                    row[j] = (b & 0x10) != 0 ? -1 : b & 0xF;
+                }
+            }
+        }
+        long[][] t = tensors.get(pr.tensor());
+        int needRows = pr.rowOffset() + pr.rows();
+        int needCols = pr.colOffset() + pr.cols();
+        if (t == null || t.length < needRows || t[0].length < needCols) {
+            long[][] grown = new long[Math.max(needRows, t == null ? 0 : t.length)][Math.max(needCols,
+                    t == null ? 0 : t[0].length)];
+            if (t != null) {
+                for (int i = 0; i < t.length; i++) {
+                    System.arraycopy(t[i], 0, grown[i], 0, t[i].length);
+                }
+            }
+            t = grown;
+            tensors.put(pr.tensor(), t);
+        }
+        for (int i = 0; i < pr.rows(); i++) {
+            System.arraycopy(block[i], 0, t[pr.rowOffset() + i], pr.colOffset(), pr.cols());
+        }
+    }
 }

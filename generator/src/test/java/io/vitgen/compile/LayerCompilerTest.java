@@ -127,4 +127,22 @@ class LayerCompilerTest {
         assertEquals(192L * 576 + 192 * 192 + 2L * 192 * 768, loaded);
         System.out.print(p.listing());
     }
+
+    @Test
+    void probeStoresCopyEveryIntermediateTensorToMemory() {
+        EncoderLayer.Calibrated cal = EncoderLayer.random(InterpreterTest.ODD, 3, EncoderLayer.SoftmaxMode.SHIFTMAX, 16,
+                EncoderLayer.GeluMode.SHIFTGELU);
+        Config cfg = InterpreterTest.config(InterpreterTest.ODD, "shiftmax", 16, "shiftgelu");
+        Program p = LayerCompiler.compileStoringProbes(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), cfg);
+        p.check(StreamChecker.DEFAULT_QUEUE_DEPTH).requireOk();
+        assertEquals(p.probes().size(), p.labels().stream().filter(l -> l.startsWith("store probe ")).count());
+        Interpreter.Run run = Interpreter.run(p, 3, StreamChecker.DEFAULT_QUEUE_DEPTH);
+        java.util.Map<String, long[][]> stored = p.storedTensors(run.dram());
+        assertEquals(run.tensors().keySet(), stored.keySet());
+        for (String t : stored.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(run.tensors().get(t), stored.get(t), t);
+        }
+        assertEquals(java.util.Optional.empty(), GoldenCheck.firstMismatch(List.of(cal.layer()), cal.input(), p,
+                new Interpreter.Run(run.dram(), stored, null)));
+    }
 }

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import io.vitgen.compile.GoldenCheck;
 import io.vitgen.compile.IntEncoderLayer;
+import io.vitgen.compile.Interpreter;
 import io.vitgen.compile.LayerCompiler;
 import io.vitgen.compile.MemoryImage;
 import io.vitgen.compile.Program;
@@ -71,11 +74,27 @@ class TopLayerCosimTest {
 
     static Run runLayer(ModelShape shape, long seed, EncoderLayer.SoftmaxMode mode, int bits,
             EncoderLayer.GeluMode gelu, Config cfg, AxiMemory.Config mem) {
+        return runLayer(shape, seed, mode, bits, gelu, cfg, mem, false, null);
+    }
+
+    /**
+     * One layer through the top. With {@code probes} every intermediate tensor is also stored to
+     * memory ({@link LayerCompiler#compileStoringProbes}) and a difference is named by tensor, token
+     * and channel ({@link GoldenCheck}); {@code corrupt}, when given, changes the image before the run.
+     */
+    static Run runLayer(ModelShape shape, long seed, EncoderLayer.SoftmaxMode mode, int bits,
+            EncoderLayer.GeluMode gelu, Config cfg, AxiMemory.Config mem, boolean probes,
+            java.util.function.BiConsumer<Program, byte[]> corrupt) {
         EncoderLayer.Calibrated cal = EncoderLayer.random(shape, seed, mode, bits, gelu);
-        Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), cfg);
+        List<IntEncoderLayer> ints = List.of(IntEncoderLayer.of(cal.layer()));
+        Program p = probes ? LayerCompiler.compileStoringProbes(ints, cal.input(), cfg)
+                : LayerCompiler.compile(ints, cal.input(), cfg);
         AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         top.requireRunnable(p.commands(), p.labels());
         byte[] img = p.image().toBytes();
+        if (corrupt != null) {
+            corrupt.accept(p, img);
+        }
         long[][] want = cal.layer().forward(cal.input());
         String what = shape + " " + mode + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu
                 + " seed " + seed;
@@ -87,8 +106,16 @@ class TopLayerCosimTest {
                     + o.errCmd() + (o.errCmd() < p.labels().size() ? " (" + p.labels().get((int) o.errCmd()) + ")" : ""));
             assertEquals(0, o.error(), what + ": ERROR register");
             assertEquals(p.commands().size(), o.counters().get("commands"), what + ": CMD_DONE");
+            byte[] dram = rig.mem.dump(0, img.length);
+            if (probes) {
+                Optional<String> d = GoldenCheck.firstMismatch(List.of(cal.layer()), cal.input(), p,
+                        new Interpreter.Run(dram, p.storedTensors(dram), null));
+                if (d.isPresent()) {
+                    fail(what + ": " + d.get());
+                }
+            }
             MemoryImage.Region out = p.image().region("output");
-            long[][] got = MemoryImage.read(rig.mem.dump(0, img.length), out);
+            long[][] got = MemoryImage.read(dram, out);
             for (int t = 0; t < want.length; t++) {
                 for (int ch = 0; ch < want[t].length; ch++) {
                     if (got[t][ch] != want[t][ch]) {
@@ -124,11 +151,27 @@ class TopLayerCosimTest {
             int bits = (Integer) c[1];
             EncoderLayer.GeluMode g = (EncoderLayer.GeluMode) c[2];
             Config cfg = config(ODD, mode, bits, g, (String[]) c[4]);
-            Run r = runLayer(ODD, seed + i, mode, bits, g, cfg, (AxiMemory.Config) c[3]);
+            Run r = runLayer(ODD, seed + i, mode, bits, g, cfg, (AxiMemory.Config) c[3], true, null);
             System.out.printf("odd layer %s b=%d %s %s: %d commands, %d cycles, array %d, %.2f s%n", mode, bits, g,
                     String.join(" ", (String[]) c[4]), r.commands(), r.cycles(), r.counters().get("array"), r.wallSeconds());
             i++;
         }
+    }
+
+    /** A wrong weight byte in memory is named by the first tensor it changes, with token and channel. */
+    @Test
+    void aWrongWeightIsNamedByTensorTokenAndChannel() {
+        Config cfg = config(ODD, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU, "mac.rows=4",
+                "mac.cols=4");
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> runLayer(ODD,
+                Seeds.of("TopLayerCosimTest", 13), EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU,
+                cfg, AxiMemory.Config.fixed(8), true, (p, img) -> {
+                    MemoryImage.Region w = p.image().region("L0.w.fc1");
+                    img[(int) w.addr() + 17] ^= 0x40;            // W[0][17] of fc1: channel 17 of every fc1 row
+                }));
+        System.out.println("planted fault: " + e.getMessage());
+        assertTrue(e.getMessage().contains("layer 0 tensor fc1 differs first at token ")
+                && e.getMessage().contains(", channel 17: expected"), e.getMessage());
     }
 
     /** A DeiT-Tiny layer on the default configuration (16x16, Shiftmax b = 16, ShiftGELU) under random latency. */
