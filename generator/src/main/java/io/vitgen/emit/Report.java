@@ -36,28 +36,24 @@ final class Report {
         sb.append(io.vitgen.estimate.EstimateReport.markdown(io.vitgen.estimate.Performance.of(c)));
 
         sb.append(top(c, design));
+        List<ModuleSpec> inside = new java.util.ArrayList<>();
+        for (ModuleSpec m : design.top().spec().flatten()) {
+            if (COMPUTE_BLOCKS.contains(m.name()) && inside.stream().noneMatch(x -> x.name().equals(m.name()))) {
+                inside.add(m);
+            }
+        }
+        if (!inside.isEmpty()) {
+            sb.append("## Compute blocks inside the top\n\n");
+            sb.append("The verified blocks the top's units are built around, as configured here (each file's header")
+                    .append(" in `rtl/` says the same).\n\n");
+            describe(sb, inside);
+        }
         if (!design.blocks().isEmpty()) {
             sb.append("## Blocks not yet inside the top\n\n");
             sb.append("These verified blocks are generated beside the top, in `rtl/blocks/` with their own file list `")
-                    .append(DesignWriter.BLOCKS_FILELIST).append("`, until their units are attached to the top; the top")
-                    .append(" stops with a sticky error bit and the interrupt on their commands.\n\n");
-        }
-        for (ModuleSpec b : design.blocks()) {
-            sb.append("### `").append(b.name()).append("`\n\n").append(b.summary()).append("\n\n");
-            for (Map.Entry<String, String> f : b.facts().entrySet()) {
-                sb.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
-            }
-            List<ModuleSpec> all = b.flatten();
-            if (all.size() > 1) {
-                sb.append("- instantiates:");
-                for (ModuleSpec m : all) {
-                    if (m != b) {
-                        sb.append(" `").append(m.name()).append('`');
-                    }
-                }
-                sb.append('\n');
-            }
-            sb.append('\n');
+                    .append(DesignWriter.BLOCKS_FILELIST).append("`, because the top's unit for them does not run this")
+                    .append(" configuration; the top stops with a sticky error bit and the interrupt on their commands.\n\n");
+            describe(sb, design.blocks());
         }
 
         sb.append(controlRegisters(c, design));
@@ -219,5 +215,29 @@ final class Report {
 
     private static String percent(long used, long available) {
         return String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * used / available);
+    }
+
+    /** The verified compute blocks whose facts the report repeats (inside the top or beside it). */
+    private static final java.util.Set<String> COMPUTE_BLOCKS = java.util.Set.of("vitgen_mac_gemm", "vitgen_softmax",
+            "vitgen_attn_shift", "vitgen_layernorm", "vitgen_shiftgelu", "vitgen_igelu");
+
+    private static void describe(StringBuilder sb, List<ModuleSpec> blocks) {
+        for (ModuleSpec b : blocks) {
+            sb.append("### `").append(b.name()).append("`\n\n").append(b.summary()).append("\n\n");
+            for (Map.Entry<String, String> f : b.facts().entrySet()) {
+                sb.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
+            }
+            List<ModuleSpec> all = b.flatten();
+            if (all.size() > 1) {
+                sb.append("- instantiates:");
+                for (ModuleSpec m : all) {
+                    if (m != b) {
+                        sb.append(" `").append(m.name()).append('`');
+                    }
+                }
+                sb.append('\n');
+            }
+            sb.append('\n');
+        }
     }
 }

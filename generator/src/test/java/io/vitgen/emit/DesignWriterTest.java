@@ -39,12 +39,13 @@ class DesignWriterTest {
     }
 
     @Test
-    void generatesTheExpectedLayout(@TempDir Path out) throws IOException {
+    void generatesTheExpectedLayout(@TempDir Path out) throws Exception {
         DesignWriter.Result r = new DesignWriter(ConfigLoader.defaults(), s -> { }).write(out);
         Path d = out.resolve("vit_accel");
         assertEquals(d, r.dir());
-        for (String f : List.of("rtl/vit_accel_top.v", "rtl/vitgen_axis_fifo.v", "filelist.f", "blocks.f",
-                "rtl/blocks/vitgen_mac_gemm.v", "rtl/blocks/vitgen_axis_skid.v", "sw/vit_accel_regs.h",
+        for (String f : List.of("rtl/vit_accel_top.v", "rtl/vitgen_axis_fifo.v", "filelist.f", "rtl/vitgen_mac_gemm.v",
+                "rtl/vitgen_top_gemm.v", "rtl/vitgen_top_softmax.v", "rtl/vitgen_top_lnorm.v", "rtl/vitgen_top_gelu.v",
+                "sw/vit_accel_regs.h",
                 "constraints/vit_accel.xdc", "constraints/vit_accel_bd.xdc", "vivado/create_project.tcl",
                 "vivado/package_ip.tcl", "component.xml", "sim/Makefile", "sim/run.cfg", "sim/image.bin",
                 "sim/expected.bin", "manifest.json", "report.md")) {
@@ -56,8 +57,16 @@ class DesignWriterTest {
             assertFalse(line.startsWith("rtl/blocks/"), "filelist.f holds the top's hierarchy only: " + line);
         }
         assertTrue(filelist.endsWith("rtl/vit_accel_top.v\n"), "the top is last: " + filelist);
-        for (String line : Files.readString(d.resolve("blocks.f")).split("\n")) {
-            assertTrue(line.startsWith("rtl/blocks/") && Files.isRegularFile(d.resolve(line)), line);
+        // every unit is attached at the defaults: nothing is generated beside the top
+        assertFalse(Files.exists(d.resolve("blocks.f")) || Files.exists(d.resolve("rtl/blocks")), "no blocks beside the top");
+        // with 4-bit operands the GEMM unit cannot run: the engine is generated beside the top, with its own list
+        Path out4 = Files.createTempDirectory("vitgen-int4");
+        new DesignWriter(new io.vitgen.config.ConfigLoader().setAll(java.util.Map.of("quant.act.bits", "4",
+                "quant.weight.bits", "4", "quant.acc.bits", "24")).load(), s -> { }).write(out4);
+        Path d4 = out4.resolve("vit_accel");
+        assertTrue(Files.readString(d4.resolve("blocks.f")).contains("rtl/blocks/vitgen_mac_gemm.v"));
+        for (String line : Files.readString(d4.resolve("blocks.f")).split("\n")) {
+            assertTrue(line.startsWith("rtl/blocks/") && Files.isRegularFile(d4.resolve(line)), line);
         }
         // one register map: the top's, in the C header
         assertEquals(io.vitgen.hw.top.AcceleratorTop.registers("vit_accel").cHeader(),

@@ -1,5 +1,6 @@
 package io.vitgen.emit;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -28,6 +29,7 @@ class ReportTest {
         }
         assertTrue(report.contains("Not synthesized"), report);
         assertTrue(report.contains("## The accelerator top\n\n`vit_accel_top` is the only top of `filelist.f`"), report);
-        assertTrue(report.contains("## Blocks not yet inside the top"), report);
+        assertTrue(report.contains("## Compute blocks inside the top"), report);
+        assertFalse(report.contains("## Blocks not yet inside the top"), report);
     }
 }

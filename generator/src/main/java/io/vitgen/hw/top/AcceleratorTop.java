@@ -314,7 +314,8 @@ public final class AcceleratorTop {
     /**
      * The top a configuration describes: the memory port of {@code target.mem.bits} (at least 64),
      * the buffer spaces sized by {@code plan}, and every compute unit attached for the configured
-     * array, variants, lanes and limits (GEMM, softmax, LayerNorm, GELU). This is the top
+     * array, variants, lanes and limits (GEMM, softmax, LayerNorm, GELU; the GEMM unit only for 8-bit
+     * operands - with 4-bit ones the engine is generated beside the top). This is the top
      * {@code vitgen generate} writes and the whole-layer co-simulations run.
      */
     public static AcceleratorTop forConfig(io.vitgen.config.Config c, BufferPlan plan) {
@@ -342,8 +343,11 @@ public final class AcceleratorTop {
         Params d = Params.defaults(name);
         Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding()).withPlan(plan);
         AcceleratorTop t = new AcceleratorTop(p);
-        t.attachGemm(new GemmUnit.Params(io.vitgen.hw.MacArray.shape(c), p.bb(),
-                Math.min(GemmUnit.MAX_KB, Math.max(2, 2 * maxK))));
+        io.vitgen.hw.MacArray.Shape shape = io.vitgen.hw.MacArray.shape(c);
+        if (shape.aW() == 8 && shape.wW() == 8) {
+            // the GEMM unit moves int8 operands; a 4-bit engine stays a block beside the top (README)
+            t.attachGemm(new GemmUnit.Params(shape, p.bb(), Math.min(GemmUnit.MAX_KB, Math.max(2, 2 * maxK))));
+        }
         t.attachSoftmax(c);
         LnormUnit.attach(t, c.layerNorm());
         GeluUnit.attach(t, c.gelu());
