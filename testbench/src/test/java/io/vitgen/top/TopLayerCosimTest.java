@@ -124,7 +124,7 @@ class TopLayerCosimTest {
                     }
                 }
             }
-            return new Run(o.cycles(), o.counters(), p.commands().size(), layerMacs(shape), wall);
+            return new Run(o.counters().get("total"), o.counters(), p.commands().size(), layerMacs(shape), wall);
         }
     }
 

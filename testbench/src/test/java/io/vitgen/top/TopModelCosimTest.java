@@ -87,7 +87,7 @@ class TopModelCosimTest {
                     fail(g + ": logit " + k + " expected " + want[k] + ", got " + got[0][k]);
                 }
             }
-            return new Run(o.cycles(), o.counters(), p.commands().size(), wall);
+            return new Run(o.counters().get("total"), o.counters(), p.commands().size(), wall);
         }
     }
 

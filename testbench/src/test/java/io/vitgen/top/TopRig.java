@@ -128,7 +128,7 @@ final class TopRig implements AutoCloseable {
                 throw new AssertionError("the top did not raise its interrupt within " + maxCycles
                         + " cycles (STATUS = " + ctl.readOk(AcceleratorTop.REG_STATUS) + ", seed " + sim.seed() + ")");
             }
-            sim.run(16);
+            sim.run(256);                                       // CYC_TOTAL gives the exact count
         }
         long cycles = sim.cycle() - t0;
         Map<String, Long> cnt = new HashMap<>();
