@@ -39,18 +39,9 @@ public final class YosysMeasure {
         }
     }
 
-    /** True when a {@code yosys} executable runs. */
+    /** True when a {@code yosys} executable runs (the same probe as the generator's synthesis). */
     public static boolean available() {
-        try {
-            Process p = new ProcessBuilder("yosys", "-V").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return io.vitgen.emit.Synthesis.available();
     }
 
     /**
