@@ -63,8 +63,23 @@ final class SimKit {
     private SimKit() {
     }
 
+    /**
+     * One encoder layer of the configured model when the top runs it; otherwise (a top without a
+     * unit, or a configuration whose units cannot run its own model, e.g. layernorm.output=raw) the
+     * input moved through the buffers, with the reason in the kit's description.
+     */
     static Kit of(Config c, TopDesign d) {
-        return runsLayers(d) ? layer(c, d) : moves(c, d);
+        if (!runsLayers(d)) {
+            return moves(c, d);
+        }
+        try {
+            return layer(c, d);
+        } catch (io.vitgen.compile.CompileException | IllegalArgumentException e) {
+            Kit k = moves(c, d);
+            String why = e.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
+            return new Kit(k.kind(), k.what() + " (this configuration's units cannot run a layer of its model: " + why + ")",
+                    k.image(), k.cmdAddr(), k.imgSize(), k.maxCycles(), k.outputs(), k.expected(), k.commands());
+        }
     }
 
     /** One encoder layer of the configured model, compiled, checked and interpreted. */
