@@ -74,7 +74,7 @@ final class SimKit {
         }
         try {
             return layer(c, d);
-        } catch (io.vitgen.compile.CompileException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {                  // CompileException, or a command the top refuses
             Kit k = moves(c, d);
             String why = e.getMessage().strip().replaceAll("\\s*\\n\\s*", " ");
             return new Kit(k.kind(), k.what() + " (this configuration's units cannot run a layer of its model: " + why + ")",
