@@ -31,7 +31,9 @@ import io.vitgen.hw.top.AcceleratorTop;
  * where it starts, and the expected outputs - always computed by the command interpreter
  * ({@link Interpreter}), never by the RTL.
  *
- * <p>Which program: when the top runs every command an encoder layer needs (GEMM, SOFTMAX or ATTNV,
+ * <p>Which program: with a user's model file ({@code vitgen generate --model}, {@link ModelKit},
+ * {@link TopDesign#model}) the whole model on one picture, its expected output the golden model's
+ * int32 logits ({@link #model}); otherwise, when the top runs every command an encoder layer needs (GEMM, SOFTMAX or ATTNV,
  * LAYERNORM, GELU besides the moves; {@link #runsLayers}), it is one encoder layer of the
  * configured model (a seeded random layer, {@link EncoderLayer#random}) compiled by
  * {@link LayerCompiler} and checked with {@link AcceleratorTop#requireRunnable}; until then it is

@@ -39,7 +39,8 @@ import io.vitgen.model.RandomModel;
  * reads the counters. A wrong expectation makes the same binary exit 1 naming the first
  * differing byte. The design is generated into {@code target/simkit/} so that an unchanged
  * generation keeps the kit's build (make sees nothing new; ccache covers the rest). Verilator,
- * make or a C++ compiler missing fails the test.
+ * make or a C++ compiler missing fails the test. The second test does the same for the kit of a
+ * user's model file ({@code vitgen generate --model --image}).
  */
 class SimKitTest {
 
