@@ -8,10 +8,10 @@ import java.util.List;
 
 import io.vitgen.config.Config;
 import io.vitgen.config.ConfigLoader;
-import io.vitgen.model.ModelException;
 import io.vitgen.emit.DesignWriter;
 import io.vitgen.emit.ModelKit;
 import io.vitgen.emit.Resources;
+import io.vitgen.model.ModelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
