@@ -142,6 +142,8 @@ class GenerateModelKitTest {
         assertEquals(sha256(picture), manifest.path("model").path("picture_sha256").asText());
         // the top is sized for the program: its GEMM tile memories hold the patch embedding's K = 3 P^2 = 192
         assertTrue(Files.readString(d.resolve("report.md")).contains("whole-model program of `small.safetensors`"));
+        assertTrue(Files.readString(d.resolve("rtl/vitgen_top_gemm.v")).matches("(?s).*parameter integer KB_MAX\\s*= 384\\b.*"),
+                "GEMM tile rows of 2 x 192 bytes (the layers alone need 2 x 64)");
     }
 
     @Test
