@@ -28,6 +28,10 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     public static final int BUF_LATENCY = 4;
     /** The GEMM unit's epilogue behind the engine: combination register, requantizer, packer (top_gemm). */
     public static final int GEMM_EPILOGUE = 8;
+    /** The GEMM unit's command handshake, descriptors, last write status and done (GemmUnitBenchmark). */
+    public static final int GEMM_OVERHEAD = 5;
+    /** LAYERNORM cycles beyond the tables, the first row's beats and the row period (whole-layer traces). */
+    public static final int LN_FIXED = 212;
     /** Command handshake and done around a compute unit's command. */
     public static final int UNIT_OVERHEAD = 4;
 
@@ -101,33 +105,37 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         long perTile = Math.max(Math.max(g.k(), s.backToBackK()), wBeats);
         int rv = Math.min(g.m(), s.rows());
         long firstA = (long) rv * ceil((long) g.k() * e, bb);
+        if (g.wTransposed()) {
+            firstA += wBeats; // the first W^T tile fills its tile memory before the first reduction step
+        }
         int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
         long engine = rowTiles * colTiles * passes * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
-        return UNIT_OVERHEAD + BUF_LATENCY + firstA + engine + GEMM_EPILOGUE;
+        return GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + BUF_LATENCY + firstA + engine + GEMM_EPILOGUE + (g.split16() ? 16 : 0);
     }
 
     long softmax(int rows, int len, int outBytes) {
         long row = Math.max(ceil(len, smLanes), Math.max(ceil(len, bb), ceil((long) len * outBytes, bb)));
         long chunks = ceil(len, smLanes);
-        long latency = chunks + 2L * clog2(smLanes) + 48 + 1 + Math.max(1, bb / outBytes / smLanes) + 1;
+        long latency = 3 * chunks + 2L * clog2(smLanes) + 48 + 1 + Math.max(1, bb / outBytes / smLanes) + 1;
         return UNIT_OVERHEAD + BUF_LATENCY + (long) rows * row + latency - row + 4;
     }
 
     long layerNorm(int rows, int ch) {
         int lanes = Math.min(lnLanes, Math.max(1, bb / 2));
         long beats = ceil(ch, lanes);
-        long table = ceil(8L * ch, bb) + ch + 2 * BUF_LATENCY;
+        // bias table, then the scale table as one parameter beat per channel, then the rows; the
+        // first row's beats twice (statistics, then output) and LN_FIXED cycles of the block's passes
+        long table = 2 * ceil(8L * ch, bb) + ch;
         long period = Math.max(beats, LayerNormGeometry.PASSES);
-        int slots = ln.slots();
-        long hold = beats + (ln.latency() - ln.outPipe() - 3) + 8;
-        period = Math.max(period, ceil(hold, slots - 1));
-        return UNIT_OVERHEAD + table + beats - 1 + ln.latency() + (long) (rows - 1) * period + ceil(ch, Math.min(lnLanes, bb));
+        long hold = beats + ln.latency() - ln.outPipe() - 18;
+        period = Math.max(period, ceil(hold, ln.slots()));
+        return UNIT_OVERHEAD + table + 2 * beats + ceil(ch, Math.min(lnLanes, bb)) + LN_FIXED + (long) (rows - 1) * period;
     }
 
     long gelu(int rows, int len) {
         int lanes = Math.min(geluLanes, bb);
         long row = ceil(len, lanes);
-        long over = shiftGelu ? row + 70 : 27;
+        long over = shiftGelu ? row + 60 : 17;
         return UNIT_OVERHEAD + BUF_LATENCY + (long) rows * row + over;
     }
 

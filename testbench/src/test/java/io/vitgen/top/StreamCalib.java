@@ -37,7 +37,30 @@ public final class StreamCalib {
         AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         byte[] img = p.image().toBytes();
         try (TopRig rig = new TopRig(top, 7, AxiMemory.Config.fixed(lat))) {
-            TopRig.Outcome o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 100_000_000);
+            java.util.List<long[]> trace = new java.util.ArrayList<>();
+            TopRig.Outcome o;
+            if (System.getenv("TRACE") != null) {
+                rig.mem.load(0, img);
+                rig.ctl.write(0x04, 3); rig.ctl.write(0x08, 3);
+                rig.ctl.write(AcceleratorTop.REG_CMD_ADDR, p.image().region("commands").addr());
+                rig.ctl.write(AcceleratorTop.REG_IMG_BASE, 0);
+                rig.ctl.write(AcceleratorTop.REG_IMG_SIZE, img.length);
+                long t0 = rig.sim.cycle();
+                rig.ctl.write(AcceleratorTop.REG_CONTROL, 1);
+                long last = 0;
+                while (true) {
+                    long d = rig.ctl.readOk(AcceleratorTop.REG_CMD_DONE);
+                    if (d != last) { trace.add(new long[] {rig.sim.cycle() - t0, d}); last = d; }
+                    if (d >= p.commands().size() - 1) break;
+                }
+                rig.sim.run(2000);
+                java.util.Map<String, Long> cnt = new java.util.HashMap<>();
+                String[] nm = {"total", "array", "load", "store", "softmax", "lnorm", "gelu", "fetch", "stall", "commands"};
+                for (int i = 0; i < nm.length; i++) cnt.put(nm[i], rig.ctl.readOk(AcceleratorTop.REG_CYC_TOTAL + 4L * i));
+                o = new TopRig.Outcome(2, 0, 0, 0, cnt);
+            } else {
+                o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 100_000_000);
+            }
             long[][] got = MemoryImage.read(rig.mem.dump(0, img.length), p.image().region("output"));
             boolean exact = java.util.Arrays.deepEquals(got, cal.layer().forward(cal.input()));
             System.out.println("exact " + exact + " commands " + p.commands().size());
@@ -55,6 +78,20 @@ public final class StreamCalib {
                         (m - o.counters().get(names[i])) / (double) Math.max(1, cnt));
             }
             System.out.printf("array rtl %d, gemm busy model %d%n", o.counters().get("array"), r.busy(Unit.GEMM));
+            if (!trace.isEmpty()) {
+                long[] ends = new long[p.commands().size()];
+                Integer[] idx = new Integer[ends.length];
+                for (int i = 0; i < ends.length; i++) { idx[i] = i; }
+                java.util.Arrays.sort(idx, (x, y) -> Long.compare(r.end()[x], r.end()[y]));
+                int k = 0;
+                for (long[] t : trace) {
+                    while (k < t[1] && k < idx.length) {
+                        int i = idx[k];
+                        System.out.printf("done#%3d rtl<=%8d  model %8d (%+6d) cmd %3d %-28s cost %7d start %8d%n", k + 1, t[0], r.end()[i], r.end()[i] - t[0], i, p.labels().get(i), r.cost()[i], r.start()[i]);
+                        k++;
+                    }
+                }
+            }
             if (args.length > 0 && System.getenv("LISTING") != null) {
                 for (int i = 0; i < p.commands().size(); i++) {
                     System.out.printf("%4d %-30s disp %8d start %8d end %8d cost %7d%n", i, p.labels().get(i), r.dispatch()[i], r.start()[i], r.end()[i], r.cost()[i]);
