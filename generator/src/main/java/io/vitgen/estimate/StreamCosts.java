@@ -95,6 +95,15 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
 
     /** The GEMM unit: first A tile, then the engine's tiles at the operand streams' rate, then the epilogue. */
     long gemm(Command.Gemm g) {
+        return gemmParts(g)[2];
+    }
+
+    /**
+     * A GEMM's cycles in three parts: {tiles x K (every reduction step, the split16 passes
+     * included), tiles x max(K, B, W beats) (the tiles as they run back to back), the command's
+     * cycles (fill, first A tile, last drain, epilogue, handshake included)}.
+     */
+    public long[] gemmParts(Command.Gemm g) {
         MacArray.Shape s = shape;
         int e = g.split16() ? 2 : 1;
         int passes = g.split16() ? 2 : 1;
@@ -109,8 +118,11 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
             firstA += wBeats; // the first W^T tile fills its tile memory before the first reduction step
         }
         int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
-        long engine = rowTiles * colTiles * passes * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
-        return GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + BUF_LATENCY + firstA + engine + GEMM_EPILOGUE + (g.split16() ? 16 : 0);
+        long tiles = rowTiles * colTiles * passes;
+        long engine = tiles * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
+        long cycles = GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + BUF_LATENCY + firstA + engine + GEMM_EPILOGUE
+                + (g.split16() ? 16 : 0);
+        return new long[] {tiles * g.k(), tiles * perTile, cycles};
     }
 
     long softmax(int rows, int len, int outBytes) {

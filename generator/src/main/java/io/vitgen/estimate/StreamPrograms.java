@@ -3,7 +3,6 @@ package io.vitgen.estimate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.vitgen.compile.Command;
@@ -32,18 +31,15 @@ public final class StreamPrograms {
     private static final Map<String, List<Command>> CACHE = new ConcurrentHashMap<>();
     private static final Map<String, IntEncoderLayer> LAYERS = new ConcurrentHashMap<>();
 
-    /** The keys that change the compiled stream (everything but the target, estimate and output keys). */
+    /**
+     * What the compiled stream depends on: the model, the row block (BufferPlan.defaultRowBlock of
+     * mac.rows), the softmax variant and output bits and the GELU variant. Lanes, packing, the
+     * columns and the accumulator width change the commands' timing, not the stream, so a sweep over
+     * them compiles once.
+     */
     static String key(Config c, String what) {
-        TreeMap<String, String> k = new TreeMap<>();
-        for (Map.Entry<String, String> e : c.values().entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith("target.") || name.startsWith("estimate.") || name.startsWith("synth.")
-                    || name.startsWith("output.") || name.startsWith("design.")) {
-                continue;
-            }
-            k.put(name, e.getValue());
-        }
-        return what + k;
+        return what + " " + c.model() + " rb " + io.vitgen.compile.BufferPlan.defaultRowBlock(c.mac().rows()) + " "
+                + c.softmax().variant() + " " + (c.softmax().log2() ? 0 : c.softmax().outBits()) + " " + c.gelu().variant();
     }
 
     /** One encoder layer of the configured model, as {@link LayerCompiler#compile} emits it. */
