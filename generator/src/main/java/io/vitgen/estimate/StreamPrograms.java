@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.vitgen.compile.Command;
 import io.vitgen.compile.IntEncoderLayer;
+import io.vitgen.compile.BufferPlan;
 import io.vitgen.compile.IntVitModel;
 import io.vitgen.compile.LayerCompiler;
 import io.vitgen.config.Config;
@@ -38,7 +39,7 @@ public final class StreamPrograms {
      * them compiles once.
      */
     static String key(Config c, String what) {
-        return what + " " + c.model() + " rb " + io.vitgen.compile.BufferPlan.defaultRowBlock(c.mac().rows()) + " "
+        return what + " " + c.model() + " rb " + rowBlock(c) + " "
                 + c.softmax().variant() + " " + (c.softmax().log2() ? 0 : c.softmax().outBits()) + " " + c.gelu().variant();
     }
 
@@ -47,7 +48,7 @@ public final class StreamPrograms {
         return CACHE.computeIfAbsent(key(c, "layer"), k -> {
             IntEncoderLayer l = layerOf(c);
             long[][] input = new long[l.shape().tokens()][l.shape().channels()];
-            return List.copyOf(LayerCompiler.compile(List.of(l), input, c).commands());
+            return List.copyOf(LayerCompiler.compile(List.of(l), input, c, layerPlan(c, l)).commands());
         });
     }
 
@@ -56,7 +57,8 @@ public final class StreamPrograms {
         return CACHE.computeIfAbsent(key(c, "layers" + count), k -> {
             IntEncoderLayer l = layerOf(c);
             long[][] input = new long[l.shape().tokens()][l.shape().channels()];
-            return List.copyOf(LayerCompiler.compile(java.util.Collections.nCopies(count, l), input, c).commands());
+            return List.copyOf(LayerCompiler.compile(java.util.Collections.nCopies(count, l), input, c, layerPlan(c, l))
+                    .commands());
         });
     }
 
@@ -73,8 +75,28 @@ public final class StreamPrograms {
                     new long[ch][g.classes()], new long[g.classes()]);
             int side = g.image();
             long[][][] image = new long[3][side][side];
-            return List.copyOf(LayerCompiler.compileModel(m, image, c).commands());
+            BufferPlan plan = BufferPlan.forVit(g, rowBlock(c), probBytes(l));
+            return List.copyOf(LayerCompiler.compileModel(m, image, c, plan).commands());
         });
+    }
+
+    /**
+     * The row block the stream is compiled for: estimate.row.block when set (the compiler's
+     * {@link BufferPlan} of that row block, which {@code AcceleratorTop.forProgram} sizes its buffers
+     * for), else the compiler's default 4 x mac.rows.
+     */
+    public static int rowBlock(Config c) {
+        int v = Integer.parseInt(c.values().getOrDefault("estimate.row.block", "0"));
+        return v > 0 ? v : BufferPlan.defaultRowBlock(c.mac().rows());
+    }
+
+    static BufferPlan layerPlan(Config c, IntEncoderLayer l) {
+        return BufferPlan.forShape(l.shape(), rowBlock(c), probBytes(l));
+    }
+
+    /** Bytes per softmax probability in the attention buffer (the compiler's: 2 for Shiftmax b = 16). */
+    static int probBytes(IntEncoderLayer l) {
+        return l.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l.softmaxBits() == 16 ? 2 : 1;
     }
 
     /** A random layer of the configured shape and arithmetic (values do not change the stream). */
