@@ -30,7 +30,7 @@ public record Board(String name, String label, Map<String, String> settings) {
                     "gelu.lanes", "16", "estimate.row.block", "100"),
             board("zcu104", "AMD ZCU104 (Zynq UltraScale+ xczu7ev), a 128-bit S_AXI_HP port of the PS DDR4",
                     "target.part", "xczu7ev-ffvc1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
-                    "mac.rows", "24", "mac.cols", "48", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "12",
+                    "mac.rows", "24", "mac.cols", "16", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "16",
                     "softmax.lanes", "8", "layernorm.lanes", "4", "gelu.lanes", "4"),
             board("ultra96v2", "Avnet Ultra96-V2 (Zynq UltraScale+ xczu3eg), a 128-bit S_AXI_HP port of the LPDDR4",
                     "target.part", "xczu3eg-sbva484-1-e", "target.clock.mhz", "250", "target.mem.bits", "128",
