@@ -16,7 +16,14 @@ import io.vitgen.golden.ModelShape;
 import io.vitgen.hw.top.AcceleratorTop;
 import io.vitgen.sim.AxiMemory;
 
-/** Calibration scratch: RTL counters vs the stream timing for one layer. args: latency shape(n,c,h,mlp) sets... */
+/**
+ * {@code ./bench estimate-trace LATENCY N,C,H,MLP [key=value]...}: one encoder layer of that shape
+ * through the generated top at a fixed memory latency, against the stream-timed estimate
+ * ({@link StreamTiming} with {@link StreamCosts}): total cycles, each unit's busy counter beside the
+ * model's, and with {@code TRACE=1} every command's completion in the RTL (CMD_DONE polled over
+ * AXI4-Lite, a few cycles' resolution) beside the model's end time - how the costs of
+ * docs/estimate.md were measured. The output region is compared with the golden layer ("exact").
+ */
 public final class StreamCalib {
     public static void main(String[] args) throws Exception {
         int lat = Integer.parseInt(args[0]);
