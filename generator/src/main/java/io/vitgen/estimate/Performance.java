@@ -338,7 +338,7 @@ public final class Performance {
                 partCeilOut = part.map(pp -> clock * pp.dsps() * (s.packInt8x2() || pp.family().contains("DSP48E2") ? 2 : 1)
                         / streamMacs).orElse(null);
                 phases = List.of();
-            } catch (IllegalArgumentException | IllegalStateException x) {
+            } catch (RuntimeException x) {
                 notes.add("the compiler cannot compile this configuration's model (" + x.getMessage().lines().findFirst()
                         .orElse("") + "): cycles from the phase formulas, not the timed stream");
             }
