@@ -339,8 +339,8 @@ public final class Performance {
                         / streamMacs).orElse(null);
                 phases = List.of();
             } catch (RuntimeException x) {
-                notes.add("the compiler cannot compile this configuration's model (" + x.getMessage().lines().findFirst()
-                        .orElse("") + "): cycles from the phase formulas, not the timed stream");
+                notes.add("the compiler cannot compile this configuration's model (" + String.valueOf(x.getMessage()).lines()
+                        .findFirst().orElse("") + "): cycles from the phase formulas, not the timed stream");
             }
         } else {
             notes.add("estimate.batch=" + batch + ": cycles from the phase formulas (docs/estimate.md), not from a timed"

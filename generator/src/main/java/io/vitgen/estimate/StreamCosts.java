@@ -16,7 +16,8 @@ import io.vitgen.hw.layernorm.LayerNormUnit;
  * @param memLatency cycles from a memory read request to its first data beat (estimate.mem.latency)
  */
 public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outstanding, int smLanes, int vLanes,
-                          int lnLanes, LayerNormGeometry ln, int geluLanes, boolean shiftGelu) {
+                          int lnLanes, LayerNormGeometry ln, int geluLanes, boolean shiftGelu)
+        implements StreamTiming.Costs {
 
     /** Bytes of one command fetch: the header and up to eight argument words. */
     public static final int FETCH_BYTES = 72;
@@ -46,16 +47,19 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     }
 
     /** Cycles of one command fetch (one DMA read of {@link #FETCH_BYTES}). */
+    @Override
     public long fetch(Command c) {
         return memLatency + ceil(FETCH_BYTES, bb) + FETCH_OVERHEAD;
     }
 
     /** Cycles from END's dispatch to the interrupt. */
+    @Override
     public long endCycles() {
         return 2;
     }
 
     /** Cycles of one command. */
+    @Override
     public long cycles(Command c) {
         if (c instanceof Command.Load l) {
             return move(l.rows(), l.rowBytes(), l.src().addr());

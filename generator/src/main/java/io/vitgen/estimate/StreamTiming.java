@@ -25,6 +25,18 @@ public final class StreamTiming {
     private StreamTiming() {
     }
 
+    /** What a command and its fetch cost (cycles); {@link StreamCosts} is the top's. */
+    public interface Costs {
+        /** Cycles from a command's start to its completion. */
+        long cycles(Command c);
+
+        /** Cycles of fetching the command (the read engine is busy meanwhile). */
+        long fetch(Command c);
+
+        /** Cycles from END's dispatch to the interrupt. */
+        long endCycles();
+    }
+
     /** When each command started and ended (cycles from START), and what the GEMM unit waited for. */
     public record Result(long total, long[] dispatch, long[] start, long[] end, long[] cost, long[] unitBusy,
                          long fetchBusy, Unit[] waitedFor, long[] idleBefore) {
@@ -36,7 +48,7 @@ public final class StreamTiming {
     }
 
     /** Times {@code commands} with {@code costs} and queues of {@code queueDepth} entries. */
-    public static Result run(List<Command> commands, StreamCosts costs, int queueDepth) {
+    public static Result run(List<Command> commands, Costs costs, int queueDepth) {
         int n = commands.size();
         int units = Unit.values().length;
         long[] dispatch = new long[n];
