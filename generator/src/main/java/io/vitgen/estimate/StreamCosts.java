@@ -89,12 +89,15 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         return 0;
     }
 
-    /** A LOAD or STORE: the memory latency, then one beat a cycle (bursts of at most 256 beats pipelined). */
+    /**
+     * A LOAD or STORE: the memory latency, then one beat a cycle (bursts pipelined); at BB >= 64 two
+     * cycles a beat (measured on a 512-bit top, docs/estimate.md).
+     */
     long move(int rows, long rowBytes, long addr) {
         long beats = 0;
         long first = addr % bb;
         beats = rows * ceil(rowBytes + first, bb);
-        return MOVE_OVERHEAD + memLatency + beats;
+        return MOVE_OVERHEAD + memLatency + (bb >= 64 ? 2 * beats : beats);
     }
 
     /** The GEMM unit: first A tile, then the engine's tiles at the operand streams' rate, then the epilogue. */
