@@ -19,17 +19,18 @@ public record Board(String name, String label, Map<String, String> settings) {
 
     /** Every preset, in the reference's order. */
     public static final List<Board> ALL = List.of(
-            // The issue-14 candidate: the largest int8x2 array the lean-array estimate fits into the
-            // xczu9eg at LUT <= 80 %, with the nonlinear lanes that hide under its GEMMs
-            // (docs/estimate.md, "The ZCU102 configuration").
-            board("zcu102", "AMD ZCU102 (Zynq UltraScale+ xczu9eg), a 128-bit S_AXI_HP port of the PS DDR4",
-                    "target.part", "xczu9eg-ffvb1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
-                    "mac.rows", "56", "mac.cols", "64", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "64",
-                    "quant.acc.bits", "26", "softmax.lanes", "16", "layernorm.lanes", "16", "gelu.lanes", "8",
-                    "estimate.batch", "4", "estimate.row.block", "16"),
+            // The issue-14 candidate: the most DeiT-Tiny images/s of the stream-timed estimate at batch 1
+            // that fits the xczu9eg at LUT <= 80 %, DSP <= 100 %, BRAM36 <= 90 % (a vitgen sweep over
+            // rows, row blocks and lanes; docs/estimate.md, "The ZCU102 configuration").
+            board("zcu102", "AMD ZCU102 (Zynq UltraScale+ xczu9eg), the 512-bit user port of a MIG controller on the"
+                    + " PL DDR4 (64 bits at 2,400 MT/s: 19.2 GB/s)",
+                    "target.part", "xczu9eg-ffvb1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "512",
+                    "mac.rows", "50", "mac.cols", "64", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "64",
+                    "quant.acc.bits", "26", "softmax.out.bits", "8", "softmax.lanes", "16", "layernorm.lanes", "16",
+                    "gelu.lanes", "16", "estimate.row.block", "100"),
             board("zcu104", "AMD ZCU104 (Zynq UltraScale+ xczu7ev), a 128-bit S_AXI_HP port of the PS DDR4",
                     "target.part", "xczu7ev-ffvc1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
-                    "mac.rows", "24", "mac.cols", "48", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "12",
+                    "mac.rows", "24", "mac.cols", "16", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "16",
                     "softmax.lanes", "8", "layernorm.lanes", "4", "gelu.lanes", "4"),
             board("ultra96v2", "Avnet Ultra96-V2 (Zynq UltraScale+ xczu3eg), a 128-bit S_AXI_HP port of the LPDDR4",
                     "target.part", "xczu3eg-sbva484-1-e", "target.clock.mhz", "250", "target.mem.bits", "128",

@@ -89,8 +89,13 @@ public final class Schema {
                     + " weights are read once per batch and partial row tiles shrink. Estimates only: the compiler does"
                     + " not batch yet (docs/estimate.md)."),
             Key.integer("estimate.row.block", 0, 0, 4096,
-                    "Token rows per GEMM command in the schedule the estimate assumes (the unit of overlap between the"
-                    + " GEMMs and the row units); 0: the compiler's 4 x mac.rows. Estimates only (docs/estimate.md)."),
+                    "Token rows per row block of the command stream the estimate compiles and times (the compiler's"
+                    + " BufferPlan of that row block, the unit of overlap between the GEMMs and the row units); 0: the"
+                    + " compiler's default 4 x mac.rows, which vitgen generate's top and simulation kit use. Estimates"
+                    + " only (docs/estimate.md)."),
+            Key.integer("estimate.mem.latency", 25, 1, 1000,
+                    "Cycles from a memory read request to its first data beat that the stream-timed estimate assumes"
+                    + " for every command fetch, LOAD and STORE. Estimates only (docs/estimate.md)."),
             Key.choice("synth.yosys", "off", List.of("off", "on"),
                     "on: run Yosys synth_xilinx -family xcup on each block and put the resources in report.md.")
     );

@@ -47,8 +47,11 @@ public final class EstimateReport {
         sb.append(String.format(Locale.ROOT, "DDR: %,d bytes per image, %.2f GB/s at that rate; the %d-bit memory port"
                         + " moves %.2f GB/s at %d MHz.%n", e.ddrBytesPerImage(), e.bandwidthGBs(), e.memBits(),
                 e.memPortGBs(), e.clockMhz()));
-        sb.append("Model and assumptions: docs/estimate.md (cycle model checked against simulated GEMMs; the overlap of"
-                + " the planned top is not yet validated on RTL).\n\n");
+        sb.append("stream".equals(e.timing())
+                ? String.format(Locale.ROOT, "Cycles from timing the compiled command stream (%,d commands a layer, %,d an"
+                        + " image) with the controller's queues and tokens; within 2%% of the RTL's cycle counters per layer"
+                        + " (docs/estimate.md).%n%n", e.layerCommands(), e.imageCommands())
+                : "Cycles from the phase formulas of docs/estimate.md (not a timed command stream: see the notes).\n\n");
 
         String pass = e.batch() > 1 ? " (a weight pass of " + e.batch() + " images)" : "";
         sb.append(md ? "### Operations of one encoder layer" + pass + "\n\n" : "Operations of one encoder layer" + pass + ":\n");
@@ -59,26 +62,43 @@ public final class EstimateReport {
         table(sb, md, new String[] {"operation", "unit", "shape", "times", "tiles", "cycles each", "MAC use",
             "overlaps"}, rows, "lllrrrrl");
 
-        sb.append(md ? "### Phases of a layer (overlap as docs/top.md plans it)\n\n" : "Phases of a layer:\n");
-        rows = new ArrayList<>();
-        for (Performance.Phase p : e.phases()) {
-            rows.add(new String[] {p.name(), n(p.gemmCycles()), n(p.unitCycles()), n(p.exposed()), n(p.stall()),
-                n(p.cycles())});
+        if (!e.phases().isEmpty()) {
+            sb.append(md ? "### Phases of a layer (phase formulas)\n\n" : "Phases of a layer (phase formulas):\n");
+            rows = new ArrayList<>();
+            for (Performance.Phase p : e.phases()) {
+                rows.add(new String[] {p.name(), n(p.gemmCycles()), n(p.unitCycles()), n(p.exposed()), n(p.stall()),
+                    n(p.cycles())});
+            }
+            rows.add(new String[] {"layer", "", "", "", "", n(e.layerCycles())});
+            table(sb, md, new String[] {"phase", "GEMMs", "unit work", "unit exposed", "weight-load stall", "cycles"},
+                    rows, "lrrrrr");
+        } else {
+            sb.append(md ? "### One encoder layer, timed command stream\n\n" : "One encoder layer, timed command stream:\n");
+            rows = new ArrayList<>();
+            for (Performance.UnitTime u : e.layerUnits()) {
+                rows.add(new String[] {u.unit(), Integer.toString(u.commands()), n(u.busyCycles()),
+                    String.format(Locale.ROOT, "%.1f%%", 100.0 * u.busyCycles() / e.layerCycles())});
+            }
+            rows.add(new String[] {"layer (START to interrupt)", Integer.toString(e.layerCommands()), n(e.layerCycles()), "100.0%"});
+            table(sb, md, new String[] {"unit", "commands", "busy cycles", "share of the layer"}, rows, "lrrr");
         }
-        rows.add(new String[] {"layer", "", "", "", "", n(e.layerCycles())});
-        table(sb, md, new String[] {"phase", "GEMMs", "unit work", "unit exposed", "weight-load stall", "cycles"},
-                rows, "lrrrrr");
 
         sb.append(md ? "### One image" + pass + "\n\n" : "One image" + pass + ":\n");
         rows = new ArrayList<>();
         for (Performance.Op o : e.imageOps()) {
             rows.add(new String[] {o.name(), o.shape(), n(o.cycles())});
         }
-        rows.add(new String[] {e.layers() + " encoder layers", "", n(e.layers() * e.layerCycles())});
-        String per = e.batch() > 1 ? ", per image" : "";
-        rows.add(new String[] {"compute" + per, "", n(e.computeCycles())});
-        rows.add(new String[] {"memory port (DDR bytes / port bytes per cycle)" + per, "", n(e.memoryCycles())});
-        rows.add(new String[] {"image (the larger)", "", n(e.imageCycles())});
+        if ("stream".equals(e.timing())) {
+            rows.add(new String[] {e.layers() + " encoder layers", "", "(in the stream)"});
+            rows.add(new String[] {"image: the timed stream (" + e.imageCommands() + " commands)", "", n(e.imageCycles())});
+            rows.add(new String[] {"memory port alone (DDR bytes / port bytes per cycle)", "", n(e.memoryCycles())});
+        } else {
+            rows.add(new String[] {e.layers() + " encoder layers", "", n(e.layers() * e.layerCycles())});
+            String per = e.batch() > 1 ? ", per image" : "";
+            rows.add(new String[] {"compute" + per, "", n(e.computeCycles())});
+            rows.add(new String[] {"memory port (DDR bytes / port bytes per cycle)" + per, "", n(e.memoryCycles())});
+            rows.add(new String[] {"image (the larger)", "", n(e.imageCycles())});
+        }
         table(sb, md, new String[] {"part", "shape", "cycles"}, rows, "llr");
 
         sb.append(md ? "### Where the cycles go\n\n" : "Where the cycles go:\n");

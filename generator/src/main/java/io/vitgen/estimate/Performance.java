@@ -64,8 +64,20 @@ public final class Performance {
     public record Loss(String what, long cycles) {
     }
 
-    /** The estimate. */
-    public record Estimate(String model, int layers, int batch, String array, boolean lean, int rows, int cols, boolean packed,
+    /** One unit's (or the command fetch's) busy cycles in a timed stream. */
+    public record UnitTime(String unit, int commands, long busyCycles) {
+    }
+
+    /** Queue depth of the generated top (AcceleratorTop.Params default). */
+    public static final int QUEUE_DEPTH = 4;
+
+    /**
+     * The estimate. {@code timing} is "stream" when the layer and image cycles come from timing the
+     * compiled command stream ({@link StreamTiming}), "formula" when from the phase formulas
+     * (estimate.batch above 1: the compiler does not batch).
+     */
+    public record Estimate(String model, int layers, int batch, String timing, int layerCommands, int imageCommands,
+                           List<UnitTime> layerUnits, String array, boolean lean, int rows, int cols, boolean packed,
                            int reqLanes, int backToBack, int clockMhz, int memBits,
                            List<Op> layerOps, List<Phase> phases, long layerCycles, List<Op> imageOps,
                            long computeCycles, long memoryCycles, long imageCycles, long macsPerImage,
@@ -279,13 +291,140 @@ public final class Performance {
                     + bn + " rows, attention per image); the compiler does not batch yet, and the buffers are sized"
                     + " for " + bn + " tokens");
         }
-        return new Estimate(m.name(), LAYERS, batch, s.rows() + " x " + s.cols() + (s.packInt8x2() ? " int8x2" : ""), lean,
+        String timing = "formula";
+        List<UnitTime> layerUnits = List.of();
+        int layerCommands = 0;
+        int imageCommands = 0;
+        long imageCyclesOut = Math.round(imageCycles / (double) batch);
+        long computeOut = Math.round(imageCompute / (double) batch);
+        long memoryOut = Math.round(memoryCycles / (double) batch);
+        long macsOut = macs / batch;
+        long ddrOut = ddr / batch;
+        double ipsOut = ips;
+        double utilOut = util;
+        double ceilOut = arrayCeiling;
+        Double partCeilOut = partCeiling;
+        if (batch == 1) {
+            try {
+                StreamCosts costs = StreamCosts.of(c);
+                List<io.vitgen.compile.Command> lc = StreamPrograms.layer(c);
+                StreamTiming.Result lr = StreamTiming.run(lc, costs, QUEUE_DEPTH);
+                io.vitgen.golden.VitGeometry geo = deit ? io.vitgen.golden.VitGeometry.preset(m.name()) : null;
+                List<io.vitgen.compile.Command> ic = deit ? StreamPrograms.image(c, geo) : StreamPrograms.layers(c, LAYERS);
+                StreamTiming.Result ir = StreamTiming.run(ic, costs, QUEUE_DEPTH);
+                timing = "stream";
+                layerCommands = lc.size();
+                imageCommands = ic.size();
+                layerUnits = units(lc, lr);
+                layerCycles = lr.total();
+                long[] sm = new long[1];
+                losses = streamLosses(ic, ir, costs, arrayMacs, s, sm);
+                macsOut = sm[0];
+                imageCyclesOut = ir.total();
+                computeOut = ir.total();
+                ddrOut = 0;
+                for (io.vitgen.compile.Command cmd : ic) {
+                    if (cmd instanceof io.vitgen.compile.Command.Load l) {
+                        ddrOut += (long) l.rows() * l.rowBytes();
+                    } else if (cmd instanceof io.vitgen.compile.Command.Store st) {
+                        ddrOut += (long) st.rows() * st.rowBytes();
+                    }
+                }
+                memoryOut = GemmCycles.ceilDiv(ddrOut, bytesPerCycle);
+                ipsOut = clock / imageCyclesOut;
+                utilOut = (double) macsOut / ((double) imageCyclesOut * arrayMacs);
+                ceilOut = clock * arrayMacs / macsOut;
+                final long streamMacs = macsOut;
+                partCeilOut = part.map(pp -> clock * pp.dsps() * (s.packInt8x2() || pp.family().contains("DSP48E2") ? 2 : 1)
+                        / streamMacs).orElse(null);
+                phases = List.of();
+            } catch (RuntimeException x) {
+                notes.add("the compiler cannot compile this configuration's model (" + String.valueOf(x.getMessage()).lines()
+                        .findFirst().orElse("") + "): cycles from the phase formulas, not the timed stream");
+            }
+        } else {
+            notes.add("estimate.batch=" + batch + ": cycles from the phase formulas (docs/estimate.md), not from a timed"
+                    + " command stream - the compiler does not batch");
+        }
+        return new Estimate(m.name(), LAYERS, batch, timing, layerCommands, imageCommands, layerUnits,
+                s.rows() + " x " + s.cols() + (s.packInt8x2() ? " int8x2" : ""), lean,
                 s.rows(), s.cols(), s.packInt8x2(), s.reqLanes(), b, c.target().clockMhz(), memBits, ops, phases,
-                layerCycles, imageOps, Math.round(imageCompute / (double) batch),
-                Math.round(memoryCycles / (double) batch), Math.round(imageCycles / (double) batch), macs / batch, util,
-                ips, ddr / batch, ddr / batch * ips / 1e9, bytesPerCycle * clock / 1e9, losses, arrayCeiling, partCeiling, blocksUsage, total,
+                layerCycles, imageOps, computeOut, memoryOut, imageCyclesOut, macsOut, utilOut,
+                ipsOut, ddrOut, ddrOut * ipsOut / 1e9, bytesPerCycle * clock / 1e9, losses, ceilOut, partCeilOut, blocksUsage, total,
                 c.target().part(), part.map(Part::luts).orElse(null), part.map(Part::flipFlops).orElse(null),
                 part.map(Part::dsps).orElse(null), part.map(Part::bram36).orElse(null), problems, notes);
+    }
+
+    /** Busy cycles per unit and of the command fetch in a timed stream. */
+    static List<UnitTime> units(List<io.vitgen.compile.Command> cmds, StreamTiming.Result r) {
+        List<UnitTime> out = new ArrayList<>();
+        for (io.vitgen.compile.Unit u : io.vitgen.compile.Unit.values()) {
+            int n = 0;
+            for (io.vitgen.compile.Command c : cmds) {
+                n += c.unit() == u ? 1 : 0;
+            }
+            out.add(new UnitTime(u.name(), n, r.busy(u)));
+        }
+        out.add(new UnitTime("command fetch", cmds.size(), r.fetchBusy()));
+        return out;
+    }
+
+    /**
+     * Where the cycles of a timed stream go: the array's ideal for the stream's GEMM MACs, what the
+     * GEMM commands themselves lose (partial tiles, the second split16 pass, tiles waiting for the
+     * drain or an operand stream, fill and epilogue), then the cycles the GEMM unit is idle, named by
+     * what its next command waited for last, and the cycles after the last GEMM. The rows add up to
+     * the stream's cycles exactly. {@code macsOut[0]} receives the stream's MACs.
+     */
+    static List<Loss> streamLosses(List<io.vitgen.compile.Command> cmds, StreamTiming.Result r, StreamCosts costs,
+            long arrayMacs, MacArray.Shape s, long[] macsOut) {
+        long macs = 0;
+        long tilesK = 0;
+        long tilesB = 0;
+        long busy = 0;
+        long second = 0;
+        long lastEnd = 0;
+        java.util.Map<String, Long> idle = new java.util.LinkedHashMap<>();
+        for (String k : List.of("LOAD", "LNORM", "SOFTMAX", "GELU", "STORE", "fetch")) {
+            idle.put(k, 0L);
+        }
+        for (int i = 0; i < cmds.size(); i++) {
+            if (cmds.get(i) instanceof io.vitgen.compile.Command.Gemm g) {
+                long[] p = costs.gemmParts(g);
+                macs += (long) g.m() * g.k() * g.n();
+                tilesK += p[0];
+                tilesB += p[1];
+                busy += p[2];
+                if (g.split16()) {
+                    second += p[0] / 2;
+                }
+                String why = r.waitedFor()[i] == null ? "fetch" : r.waitedFor()[i].name();
+                idle.merge(why, r.idleBefore()[i], Long::sum);
+                lastEnd = r.end()[i];
+            }
+        }
+        macsOut[0] = macs;
+        long ideal = GemmCycles.ceilDiv(macs, arrayMacs);
+        List<Loss> l = new ArrayList<>();
+        l.add(new Loss("every MAC busy (the array's ideal for the stream's GEMMs)", ideal));
+        l.add(new Loss("partial tiles (rows on " + io.vitgen.hw.Words.count(s.rows(), "row") + ", N on "
+                + io.vitgen.hw.Words.count(s.cols(), "column") + ")", tilesK - second - ideal));
+        if (second > 0) {
+            l.add(new Loss("second int8 pass of attention x V (b = 16)", second));
+        }
+        l.add(new Loss("tiles waiting for the drain, the requantizer or the W stream (K < " + s.backToBackK()
+                + " or W rows wider than the buffer beat)", tilesB - tilesK));
+        l.add(new Loss("per GEMM command: first A tile, pipeline fill, last drain, epilogue, handshake", busy - tilesB));
+        l.add(new Loss("GEMM unit idle, waiting for loads (weights, constants, input)", idle.get("LOAD")));
+        l.add(new Loss("GEMM unit idle, waiting for LayerNorm", idle.get("LNORM")));
+        l.add(new Loss("GEMM unit idle, waiting for softmax (or attention x V by shifts)", idle.get("SOFTMAX")));
+        l.add(new Loss("GEMM unit idle, waiting for GELU", idle.get("GELU")));
+        if (idle.get("STORE") > 0) {
+            l.add(new Loss("GEMM unit idle, waiting for stores", idle.get("STORE")));
+        }
+        l.add(new Loss("GEMM unit idle, waiting for the command fetch / its queue", idle.get("fetch")));
+        l.add(new Loss("after the last GEMM (row units, STORE, END)", r.total() - lastEnd));
+        return l;
     }
 
     /** Bytes of a layer's constant tables (the compiler's layout). */

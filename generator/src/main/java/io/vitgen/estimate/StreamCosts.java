@@ -1,0 +1,168 @@
+package io.vitgen.estimate;
+
+import io.vitgen.compile.Command;
+import io.vitgen.config.Config;
+import io.vitgen.hw.MacArray;
+import io.vitgen.hw.layernorm.LayerNormGeometry;
+import io.vitgen.hw.layernorm.LayerNormUnit;
+
+/**
+ * Cycles of one command of the accelerator top, from its start (the unit takes it) to its
+ * completion (the tokens it signals are there), and of one command fetch. The constants are the
+ * RTL's structure (docs/top.md, docs/top-units.md, docs/top-softmax.md) and were checked against the
+ * units' busy counters of whole-layer co-simulations (docs/estimate.md, "The stream-timed model").
+ *
+ * @param bb         bytes of a buffer beat and of a memory beat (target.mem.bits / 8)
+ * @param memLatency cycles from a memory read request to its first data beat (estimate.mem.latency)
+ */
+public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outstanding, int smLanes, int vLanes,
+                          int lnLanes, LayerNormGeometry ln, int geluLanes, boolean shiftGelu)
+        implements StreamTiming.Costs {
+
+    /** Bytes of one command fetch: the header and up to eight argument words. */
+    public static final int FETCH_BYTES = 72;
+    /** Controller cycles around one fetch's DMA read (descriptor, decode, queue append). */
+    public static final int FETCH_OVERHEAD = 8;
+    /** Controller and DMA cycles around a LOAD or STORE beyond latency and beats. */
+    public static final int MOVE_OVERHEAD = 8;
+    /** Buffer read latency: a descriptor's first beat four cycles after its handshake (docs/top.md). */
+    public static final int BUF_LATENCY = 4;
+    /** The GEMM unit's epilogue behind the engine: combination register, requantizer, packer (top_gemm). */
+    public static final int GEMM_EPILOGUE = 8;
+    /** The GEMM unit's command handshake, descriptors, last write status and done (GemmUnitBenchmark). */
+    public static final int GEMM_OVERHEAD = 5;
+    /** LAYERNORM cycles beyond the tables, the first row's beats and the row period (whole-layer traces). */
+    public static final int LN_FIXED = 212;
+    /** Command handshake and done around a compute unit's command. */
+    public static final int UNIT_OVERHEAD = 4;
+
+    /** The costs of a configuration's top. */
+    public static StreamCosts of(Config c) {
+        int memBits = Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128"));
+        int lat = Integer.parseInt(c.values().getOrDefault("estimate.mem.latency", "25"));
+        int vLanes = c.softmax().log2() ? io.vitgen.hw.softmax.AttnShiftUnit.params(c).vLanes() : 1;
+        return new StreamCosts(MacArray.shape(c), memBits / 8, lat, 4, c.softmax().lanes(), vLanes, c.layerNorm().lanes(),
+                LayerNormUnit.geometry(c.layerNorm().lanes(), c.layerNorm().maxChannels(), c.layerNorm().requantInt8()),
+                c.gelu().lanes(), !c.gelu().variant().equals("igelu"));
+    }
+
+    /** Cycles of one command fetch (one DMA read of {@link #FETCH_BYTES}). */
+    @Override
+    public long fetch(Command c) {
+        return memLatency + ceil(FETCH_BYTES, bb) + FETCH_OVERHEAD;
+    }
+
+    /** Cycles from END's dispatch to the interrupt. */
+    @Override
+    public long endCycles() {
+        return 2;
+    }
+
+    /** Cycles of one command. */
+    @Override
+    public long cycles(Command c) {
+        if (c instanceof Command.Load l) {
+            return move(l.rows(), l.rowBytes(), l.src().addr());
+        }
+        if (c instanceof Command.Store s) {
+            return move(s.rows(), s.rowBytes(), s.dst().addr());
+        }
+        if (c instanceof Command.Gemm g) {
+            return gemm(g);
+        }
+        if (c instanceof Command.Softmax s) {
+            return softmax(s.rows(), s.len(), s.log2() ? 1 : s.bits() / 8);
+        }
+        if (c instanceof Command.AttnV a) {
+            long row = (long) a.n() * (a.hd() / vLanes);
+            return UNIT_OVERHEAD + BUF_LATENCY + (long) a.rows() * row + 5 + 8;
+        }
+        if (c instanceof Command.LayerNorm l) {
+            return layerNorm(l.rows(), l.channels());
+        }
+        if (c instanceof Command.Gelu g) {
+            return gelu(g.rows(), g.len());
+        }
+        if (c instanceof Command.ResAdd r) {
+            return UNIT_OVERHEAD + (long) r.rows() * ceil(4L * r.cols(), bb);
+        }
+        return 0;
+    }
+
+    /**
+     * A LOAD or STORE: the memory latency, then one beat a cycle (bursts pipelined); at BB >= 64 two
+     * cycles a beat (measured on a 512-bit top, docs/estimate.md).
+     */
+    long move(int rows, long rowBytes, long addr) {
+        long beats = 0;
+        long first = addr % bb;
+        beats = rows * ceil(rowBytes + first, bb);
+        return MOVE_OVERHEAD + memLatency + (bb >= 64 ? 2 * beats : beats);
+    }
+
+    /** The GEMM unit: first A tile, then the engine's tiles at the operand streams' rate, then the epilogue. */
+    long gemm(Command.Gemm g) {
+        return gemmParts(g)[2];
+    }
+
+    /**
+     * A GEMM's cycles in three parts: {tiles x K (every reduction step, the split16 passes
+     * included), tiles x max(K, B, W beats) (the tiles as they run back to back), the command's
+     * cycles (fill, first A tile, last drain, epilogue, handshake included)}.
+     */
+    public long[] gemmParts(Command.Gemm g) {
+        MacArray.Shape s = shape;
+        int e = g.split16() ? 2 : 1;
+        int passes = g.split16() ? 2 : 1;
+        long rowTiles = ceil(g.m(), s.rows());
+        long colTiles = ceil(g.n(), s.cols());
+        int cv = Math.min(g.n(), s.cols());
+        long wBeats = g.wTransposed() ? (long) cv * ceil(g.k(), bb) : (long) g.k() * ceil(cv, bb);
+        long perTile = Math.max(Math.max(g.k(), s.backToBackK()), wBeats);
+        int rv = Math.min(g.m(), s.rows());
+        long firstA = (long) rv * ceil((long) g.k() * e, bb);
+        if (g.wTransposed()) {
+            firstA += wBeats; // the first W^T tile fills its tile memory before the first reduction step
+        }
+        int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
+        long tiles = rowTiles * colTiles * passes;
+        long engine = tiles * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
+        long cycles = GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + BUF_LATENCY + firstA + engine + GEMM_EPILOGUE
+                + (g.split16() ? 16 : 0);
+        return new long[] {tiles * g.k(), tiles * perTile, cycles};
+    }
+
+    long softmax(int rows, int len, int outBytes) {
+        long row = Math.max(ceil(len, smLanes), Math.max(ceil(len, bb), ceil((long) len * outBytes, bb)));
+        long chunks = ceil(len, smLanes);
+        long latency = 3 * chunks + 2L * clog2(smLanes) + 48 + 1 + Math.max(1, bb / outBytes / smLanes) + 1;
+        return UNIT_OVERHEAD + BUF_LATENCY + (long) rows * row + latency - row + 4;
+    }
+
+    long layerNorm(int rows, int ch) {
+        int lanes = Math.min(lnLanes, Math.max(1, bb / 2));
+        long beats = ceil(ch, lanes);
+        // bias table, then the scale table as one parameter beat per channel, then the rows; the
+        // first row's beats twice (statistics, then output) and LN_FIXED cycles of the block's passes
+        long table = 2 * ceil(8L * ch, bb) + ch;
+        long period = Math.max(beats, LayerNormGeometry.PASSES);
+        long hold = beats + ln.latency() - ln.outPipe() - 18;
+        period = Math.max(period, ceil(hold, ln.slots()));
+        return UNIT_OVERHEAD + table + 2 * beats + ceil(ch, Math.min(lnLanes, bb)) + LN_FIXED + (long) (rows - 1) * period;
+    }
+
+    long gelu(int rows, int len) {
+        int lanes = Math.min(geluLanes, bb);
+        long row = ceil(len, lanes);
+        long over = shiftGelu ? row + 60 : 17;
+        return UNIT_OVERHEAD + BUF_LATENCY + (long) rows * row + over;
+    }
+
+    static long ceil(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    static int clog2(int n) {
+        return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
+    }
+}

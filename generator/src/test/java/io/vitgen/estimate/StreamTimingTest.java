@@ -1,0 +1,136 @@
+package io.vitgen.estimate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vitgen.compile.Command;
+import io.vitgen.compile.Operand;
+import io.vitgen.compile.Space;
+import io.vitgen.compile.Unit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller semantics of {@link StreamTiming} on hand-made streams with fixed costs (a fetch
+ * takes 10 cycles, a LOAD 100 x rows, a STORE 50, a LAYERNORM 30 x rows): fetch order and the read
+ * engine shared with LOAD, tokens matched in order, queues that block the fetch when full, SYNC,
+ * END, and what the GEMM unit waited for. Every expected time is worked out by hand in the comments.
+ */
+class StreamTimingTest {
+
+    private static final Operand DRAM = Operand.of(Space.DRAM, 0, 64);
+    private static final Operand ACT = Operand.of(Space.ACT, 0, 64);
+    private static final Operand RES = Operand.of(Space.RES, 0, 64);
+
+    /** Fixed costs, independent of the top. */
+    private static final StreamTiming.Costs COSTS = new StreamTiming.Costs() {
+        @Override
+        public long cycles(Command c) {
+            if (c instanceof Command.Load l) {
+                return 100L * l.rows();
+            }
+            if (c instanceof Command.Store) {
+                return 50;
+            }
+            if (c instanceof Command.LayerNorm l) {
+                return 30L * l.rows();
+            }
+            return 0;
+        }
+
+        @Override
+        public long fetch(Command c) {
+            return 10;
+        }
+
+        @Override
+        public long endCycles() {
+            return 2;
+        }
+    };
+
+    private static Command load(int rows, Command.Deps d) {
+        return new Command.Load(d, DRAM, ACT, rows, 64);
+    }
+
+    private static Command lnorm(int rows, Command.Deps d) {
+        return new Command.LayerNorm(d, RES, ACT, rows, 32, ACT, ACT);
+    }
+
+    private static Command store(Command.Deps d) {
+        return new Command.Store(d, ACT, DRAM, 1, 64);
+    }
+
+    private static Command.Deps deps(List<Unit> waits, List<Unit> signals) {
+        return Command.Deps.of(waits, signals);
+    }
+
+    @Test
+    void tokensReleaseTheWaitingUnitAtTheSignallingCompletion() {
+        List<Command> s = List.of(
+                load(2, deps(List.of(), List.of(Unit.LNORM))),          // fetched 0..10, runs 10..210
+                lnorm(3, deps(List.of(Unit.LOAD), List.of(Unit.STORE))), // fetched after the LOAD: 210..220, runs 220..310
+                store(deps(List.of(Unit.LNORM), List.of())),            // fetched 220..230, waits until 310, runs 310..360
+                new Command.End(Command.Deps.NONE));                    // fetch may start at 360: 360..370, +2
+        StreamTiming.Result r = StreamTiming.run(s, COSTS, 4);
+        assertEquals(10, r.start()[0]);
+        assertEquals(210, r.end()[0]);
+        assertEquals(220, r.dispatch()[1], "the fetch waits for the read engine the LOAD holds");
+        assertEquals(220, r.start()[1]);
+        assertEquals(310, r.end()[1]);
+        assertEquals(310, r.start()[2]);
+        assertEquals(360, r.end()[2]);
+        assertEquals(372, r.total());
+        assertEquals(200, r.busy(Unit.LOAD));
+        assertEquals(90, r.busy(Unit.LNORM));
+        assertEquals(40, r.fetchBusy());
+    }
+
+    @Test
+    void aFullQueueHoldsTheFetchUntilItsHeadStarts() {
+        // three LAYERNORMs waiting on one LOAD each; with queues of 1 the second cannot be fetched
+        // until the first has started
+        List<Command> s = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            s.add(load(1, deps(List.of(), List.of(Unit.LNORM))));
+        }
+        for (int i = 0; i < 3; i++) {
+            s.add(lnorm(1, deps(List.of(Unit.LOAD), List.of())));
+        }
+        s.add(new Command.End(Command.Deps.NONE));
+        StreamTiming.Result deep = StreamTiming.run(s, COSTS, 4);
+        StreamTiming.Result shallow = StreamTiming.run(s, COSTS, 1);
+        // LOAD queue of 1: LOAD 0 fetched 0..10 runs 10..110; LOAD 1 is fetched once LOAD 0 has started
+        // but the read engine is busy until 110: fetched 110..120, runs 120..220; LOAD 2: 220..230, 230..330
+        assertEquals(230, shallow.start()[2]);
+        assertEquals(330, shallow.end()[2]);
+        // the k-th LAYERNORM takes the k-th LOAD token
+        for (int i = 0; i < 3; i++) {
+            assertTrue(deep.start()[3 + i] >= deep.end()[i], "LAYERNORM " + i + " after LOAD " + i);
+        }
+        assertTrue(shallow.total() >= deep.total());
+    }
+
+    @Test
+    void syncWaitsForEveryEarlierCommand() {
+        List<Command> s = List.of(
+                load(3, Command.Deps.NONE),             // 10..310
+                new Command.Sync(Command.Deps.NONE),    // fetched after the LOAD releases the read engine: 310..320
+                lnorm(1, Command.Deps.NONE),            // 320..330, runs 330..360
+                new Command.End(Command.Deps.NONE));    // 360..370, +2
+        StreamTiming.Result r = StreamTiming.run(s, COSTS, 4);
+        assertEquals(310, r.end()[0]);
+        assertEquals(330, r.start()[2]);
+        assertEquals(372, r.total());
+    }
+
+    @Test
+    void aStreamWhoseTokensNeverComeIsADeadlock() {
+        List<Command> s = List.of(lnorm(1, deps(List.of(Unit.LOAD), List.of())), new Command.End(Command.Deps.NONE));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> StreamTiming.run(s, COSTS, 4));
+        assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
+    }
+}
