@@ -92,7 +92,7 @@ class AcceleratorTopTest {
         assertTrue(drivers.get(find(n, "u_ctrl", "gemm_mac_active")).contains("u_gemm.mac_active"));
         assertTrue(drivers.get(find(n, "u_ctrl", "gelu_done")).contains("u_gelu.done"));
         assertEquals(Set.of(Command.OP_LOAD, Command.OP_STORE, Command.OP_SYNC, Command.OP_END, Command.OP_GEMM,
-                Command.OP_RESADD, Command.OP_GELU), top.supported());
+                Command.OP_GELU), top.supported());
         // a stream with SOFTMAX is refused, GEMM is not
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> top.requireRunnable(List.of(
                 new Command.Softmax(Command.Deps.NONE, false, 8, Operand.of(Space.ATT, 0, 16),
