@@ -15,7 +15,15 @@ import io.vitgen.golden.ModelShape;
 import io.vitgen.hw.top.AcceleratorTop;
 import io.vitgen.sim.AxiMemory;
 
-/** Dev: timeline of the unit counters of one DeiT-Tiny layer. args: bits window */
+/**
+ * {@code ./bench top-timeline BITS WINDOW [key=value...]}: where a DeiT-Tiny layer's cycles go. Lists
+ * the compiled stream (index, label, tokens), runs it through the generated top (the memory model of
+ * {@code ./bench top-layer}: latency 10..40, 80 % ready) and every WINDOW cycles reads the counters
+ * over AXI4-Lite, printing each unit's busy share of the window (array = reduction steps), the
+ * memory-stall share and the commands completed; at the end the total, the MAC utilisation and
+ * whether the output equals the golden layer (exit code 1 if not). The tool behind docs/top.md,
+ * "Where a layer's cycles go".
+ */
 public final class TopLayerProfile {
     public static void main(String[] args) throws Exception {
         int bits = Integer.parseInt(args[0]);
@@ -64,7 +72,11 @@ public final class TopLayerProfile {
                             100.0 * TopLayerBenchmark.macs(p) / (256.0 * c[0]));
                     byte[] d = rig.mem.dump(0, img.length);
                     long[][] want = cal.layer().forward(cal.input());
-                    System.out.println("exact " + java.util.Arrays.deepEquals(want, MemoryImage.read(d, p.image().region("output"))));
+                    boolean exact = java.util.Arrays.deepEquals(want, MemoryImage.read(d, p.image().region("output")));
+                    System.out.println(exact ? "the output equals the golden layer" : "the output DIFFERS from the golden layer");
+                    if (!exact) {
+                        System.exit(1);
+                    }
                     break;
                 }
             }
