@@ -164,7 +164,6 @@ final class Report {
             case io.vitgen.compile.Command.OP_ATTNV -> "ATTNV";
             case io.vitgen.compile.Command.OP_LAYERNORM -> "LAYERNORM";
             case io.vitgen.compile.Command.OP_GELU -> "GELU";
-            case io.vitgen.compile.Command.OP_RESADD -> "RESADD";
             case io.vitgen.compile.Command.OP_SYNC -> "SYNC";
             case io.vitgen.compile.Command.OP_END -> "END";
             default -> String.format(Locale.ROOT, "0x%X", op);
