@@ -77,8 +77,8 @@ class PerformanceTest {
         Performance.Estimate stream = Performance.of(config());
         assertEquals("stream", stream.timing());
         assertTrue(stream.phases().isEmpty());
-        assertEquals(75, stream.layerCommands());
-        assertEquals(807, stream.imageCommands());
+        assertEquals(47, stream.layerCommands());
+        assertEquals(476, stream.imageCommands());
         // the formula path (estimate.batch > 1: the compiler does not batch)
         Performance.Estimate e = Performance.of(config("estimate.batch", "2"));
         assertEquals("formula", e.timing());
