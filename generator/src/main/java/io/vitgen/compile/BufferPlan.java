@@ -64,6 +64,48 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         return 4 * macRows;
     }
 
+    /**
+     * The row blocks the compiler cuts {@code n} token rows into, each {@code {first row, rows}}:
+     * blocks of {@code rowBlock} rows, except that a remainder of fewer than {@code rowBlock / 4}
+     * rows joins the last full block (197 tokens at 64: 64 + 64 + 69, not 64 + 64 + 64 + 5). A
+     * short last block costs a whole block's command overheads for a few rows and leaves its
+     * neighbours' LayerNorm, softmax and GELU without a GEMM to hide under; joined, it adds no
+     * row tile (the remainder fills the block's last partial tile or adds one).
+     */
+    public static List<int[]> rowBlocks(int n, int rowBlock) {
+        List<int[]> b = new ArrayList<>();
+        int full = n / rowBlock;
+        int rest = n % rowBlock;
+        if (full == 0 || rest >= (rowBlock + 3) / 4) {
+            for (int r0 = 0; r0 < n; r0 += rowBlock) {
+                b.add(new int[] {r0, Math.min(rowBlock, n - r0)});
+            }
+            return b;
+        }
+        for (int i = 0; i < full; i++) {
+            b.add(new int[] {i * rowBlock, i == full - 1 ? rowBlock + rest : rowBlock});
+        }
+        return b;
+    }
+
+    /**
+     * The row blocks of the attention ({@code {first row, rows}}): {@link #rowBlocks} of 4 row
+     * blocks with 1-byte probabilities, 2 with 2-byte ones (Shiftmax b = 16), so the score and
+     * probability slots take about the same bytes either way (a whole head of DeiT-Tiny's 197
+     * tokens at b = 8). Per head and attention block the array computes q k^T and attention x V
+     * while the softmax unit works on the previous block; fewer, larger blocks mean fewer of these
+     * short GEMMs (K = head width, K = N), whose per-command start and drain in the GEMM unit and
+     * the first block's exposed softmax otherwise cost about 1 % of a layer.
+     */
+    public static List<int[]> attentionBlocks(int n, int rowBlock, int probBytes) {
+        return rowBlocks(n, (probBytes == 1 ? 4 : 2) * rowBlock);
+    }
+
+    /** Rows of the largest of {@link #rowBlocks}: the rows the score, probability, FC1 and GELU slots hold. */
+    public static int largestRowBlock(int n, int rowBlock) {
+        return rowBlocks(n, rowBlock).stream().mapToInt(r -> r[1]).max().orElse(0);
+    }
+
     /** One tensor's place in a buffer. */
     public record Slot(String tensor, long offset, long bytes) {
         public long end() {
@@ -98,7 +140,7 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         long n = s.tokens();
         long c = s.channels();
         long mlp = s.mlp();
-        long rb = Math.min(rowBlock, s.tokens());
+        long rb = largestRowBlock(s.tokens(), rowBlock);
         Map<Space, List<Slot>> m = new EnumMap<>(Space.class);
         put(m, Space.RES, "x / layer output (N x C int16)", n * c * 2);
         put(m, Space.RES, "res1 (N x C int16)", n * c * 2);
@@ -114,13 +156,14 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
             put(m, Space.WGT, "weight slot 0 (qkv, fc1, head panels 0, 2, ..)", w);
             put(m, Space.WGT, "weight slot 1 (patch embedding, proj, fc2, head panels 1, 3, ..)", w);
         }
+        long ab = attentionBlocks(s.tokens(), rowBlock, probBytes).stream().mapToInt(r -> r[1]).max().orElse(0);
         for (int slot = 0; slot < 2; slot++) {
-            put(m, Space.ATT, "scores slot " + slot + " (row block x N int8)", rb * n);
-            put(m, Space.ATT, "probabilities slot " + slot + " (row block x N)", rb * n * probBytes);
+            put(m, Space.ATT, "scores slot " + slot + " (largest attention block x N int8)", ab * n);
+            put(m, Space.ATT, "probabilities slot " + slot + " (largest attention block x N)", ab * n * probBytes);
         }
         for (int slot = 0; slot < 2; slot++) {
-            put(m, Space.HID, "FC1 output slot " + slot + " (row block x MLP int8)", rb * mlp);
-            put(m, Space.HID, "GELU output slot " + slot + " (row block x MLP int8)", rb * mlp);
+            put(m, Space.HID, "FC1 output slot " + slot + " (largest row block x MLP int8)", rb * mlp);
+            put(m, Space.HID, "GELU output slot " + slot + " (largest row block x MLP int8)", rb * mlp);
         }
         long k = LayerCompiler.constBytes(s);
         if (g != null) {
@@ -132,7 +175,8 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
             List<Slot> res = m.get(Space.RES);
             overlay(m, Space.RES, "position embedding (N x C int16, in res1's place until layer 0's projection)",
                     res.get(1).offset(), n * c * 2);
-            long patchRows = Math.min(rb, n - 1);
+            long patchRows = rowBlocks(s.tokens(), rowBlock).stream()
+                    .mapToLong(r -> r[0] == 0 ? r[1] - 1 : r[1]).max().orElse(0);
             overlay(m, Space.HID, "patch rows slot 0 (row block x 3P^2 int8, over the FC1/GELU slots)", 0,
                     patchRows * g.patchK());
             overlay(m, Space.HID, "patch rows slot 1 (row block x 3P^2 int8)", align(patchRows * g.patchK()),

@@ -23,7 +23,6 @@ public sealed interface Command {
     int OP_ATTNV = 0x05;
     int OP_LAYERNORM = 0x06;
     int OP_GELU = 0x07;
-    int OP_RESADD = 0x08;
     int OP_SYNC = 0x0E;
     int OP_END = 0x0F;
 
@@ -367,33 +366,6 @@ public sealed interface Command {
             return List.of(Access.read(in, rows, len), Access.write(out, rows, len));
         }
         public Command withDeps(Deps d) { return new Gelu(d, igelu, in, out, rows, len, x, b, c, one, scale); }
-    }
-
-    /**
-     * Residual add (arithmetic section 1) on the GEMM engine's epilogue path:
-     * out = sat16(RNE(a m_j / 2^k_j) + RNE(r m / 2^k)) for int32 a (per-channel scale table) and
-     * int16 r (per-tensor scale).
-     */
-    record ResAdd(Deps deps, Operand in32, Operand in16, Operand out, int rows, int cols, Operand scaleTable,
-            DyadicScale scale) implements Command {
-        public ResAdd {
-            Checks.deps(deps);
-            Checks.space("RESADD int32 in", in32, false);
-            Checks.space("RESADD int16 in", in16, false);
-            Checks.space("RESADD out", out, false);
-            Checks.space("RESADD scale table", scaleTable, false);
-            Checks.dim("RESADD rows", rows);
-            Checks.dim("RESADD cols", cols);
-            Checks.scale("RESADD scale", scale);
-        }
-
-        public Unit unit() { return Unit.GEMM; }
-        public int opcode() { return OP_RESADD; }
-        public List<Access> accesses() {
-            return List.of(Access.read(in32, rows, 4L * cols), Access.read(in16, rows, 2L * cols),
-                    Access.read(scaleTable, 1, 8L * cols), Access.write(out, rows, 2L * cols));
-        }
-        public Command withDeps(Deps d) { return new ResAdd(d, in32, in16, out, rows, cols, scaleTable, scale); }
     }
 
     /** Barrier: the dispatcher issues nothing after it until every earlier command has completed. */

@@ -28,7 +28,6 @@ public final class CommandCodec {
             case Command.OP_ATTNV -> 5;
             case Command.OP_LAYERNORM -> 5;
             case Command.OP_GELU -> 6;
-            case Command.OP_RESADD -> 6;
             case Command.OP_SYNC, Command.OP_END -> 0;
             default -> -1;
         };
@@ -89,9 +88,6 @@ public final class CommandCodec {
             args = new long[] {g.in().encode(), g.out().encode(),
                 g.rows() | ((long) g.len() << 16) | ((long) g.x() << 32),
                 (g.b() & 0xFFFF_FFFFL) | (g.one() << 32), g.c(), scale(g.scale())};
-        } else if (c instanceof Command.ResAdd r) {
-            args = new long[] {r.in32().encode(), r.in16().encode(), r.out().encode(),
-                r.rows() | ((long) r.cols() << 16), r.scaleTable().encode(), scale(r.scale())};
         } else {
             args = new long[0]; // SYNC, END
         }
@@ -207,12 +203,6 @@ public final class CommandCodec {
                 return new Command.Gelu(deps, (flags & 1) != 0, Operand.decode(a[0]), Operand.decode(a[1]),
                         (int) (a[2] & 0xFFFF), (int) ((a[2] >>> 16) & 0xFFFF), (int) ((a[2] >>> 32) & 0xFF),
                         (int) a[3], a[4], a[3] >> 32, scale(a[5]));
-            }
-            case Command.OP_RESADD -> {
-                noFlags(flags, 0);
-                reserved(a[3], 32, "RESADD dimension");
-                return new Command.ResAdd(deps, Operand.decode(a[0]), Operand.decode(a[1]), Operand.decode(a[2]),
-                        (int) (a[3] & 0xFFFF), (int) ((a[3] >>> 16) & 0xFFFF), Operand.decode(a[4]), scale(a[5]));
             }
             case Command.OP_SYNC -> {
                 noFlags(flags, 0);

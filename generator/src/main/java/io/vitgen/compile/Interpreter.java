@@ -247,17 +247,6 @@ public final class Interpreter {
                 out[i] = g.scale().apply(y, 8);
             }
             write(g.out(), out, 1);
-        } else if (c instanceof Command.ResAdd r) {
-            long[][] a = read(r.in32(), r.rows(), r.cols(), 4);
-            long[][] b = read(r.in16(), r.rows(), r.cols(), 2);
-            DyadicScale[] sc = scaleTable(r.scaleTable(), r.cols());
-            long[][] out = new long[r.rows()][r.cols()];
-            for (int i = 0; i < r.rows(); i++) {
-                for (int j = 0; j < r.cols(); j++) {
-                    out[i][j] = DyadicScale.residualAdd(a[i][j], sc[j], b[i][j], r.scale(), 16);
-                }
-            }
-            write(r.out(), out, 2);
         }
         // SYNC and END change no data
     }

@@ -108,7 +108,7 @@ public final class LayerCompiler {
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
-        LayerCompiler.Build b = new LayerCompiler.Build(layers, input, plan, s, null, null);
+        LayerCompiler.Build b = new LayerCompiler.Build(layers, input, plan, s, null, null, config.mac().rows());
         b.storeProbes = storeProbes;
         return b.run();
     }
@@ -159,7 +159,7 @@ public final class LayerCompiler {
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
-        return new LayerCompiler.Build(model.layers(), null, plan, g.layerShape(), model, patches).run();
+        return new LayerCompiler.Build(model.layers(), null, plan, g.layerShape(), model, patches, config.mac().rows()).run();
     }
 
     static int probBytes(IntEncoderLayer l) {
@@ -331,6 +331,8 @@ public final class LayerCompiler {
         private final int hd;
         private final int mlp;
         private final int rb;
+        /** Rows of the MAC array (one row tile). */
+        private final int tileRows;
         private final int probBytes;
         private final boolean log2;
         private final MemoryImage image = new MemoryImage();
@@ -350,7 +352,7 @@ public final class LayerCompiler {
         private boolean storeProbes;
 
         Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s, IntVitModel vit,
-                long[][] patches) {
+                long[][] patches, int tileRows) {
             this.vit = vit;
             this.patches = patches;
             this.layers = layers;
@@ -362,6 +364,7 @@ public final class LayerCompiler {
             this.hd = s.headDim();
             this.mlp = s.mlp();
             this.rb = Math.min(plan.rowBlock(), n);
+            this.tileRows = tileRows;
             IntEncoderLayer l0 = layers.get(0);
             this.log2 = l0.softmax() == EncoderLayer.SoftmaxMode.LOG2;
             this.probBytes = !log2 && l0.softmaxBits() == 16 ? 2 : 1;
@@ -388,10 +391,9 @@ public final class LayerCompiler {
             allocateLayers(weights, consts);
             MemoryImage.Region out = image.allocate("output", n, c, 2);
 
-            emit(new Command.Load(Command.Deps.NONE, in.operand(), Operand.of(Space.RES, off(Space.RES, 0), 2L * c), n, 2L * c),
-                    "load input x");
             for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), l == layers.size() - 1 ? out : null, false);
+                layer(l, layers.get(l), weights.get(l), consts.get(l), l == 0 ? in : null, l == layers.size() - 1 ? out : null,
+                        false);
             }
             return finish(in, out);
         }
@@ -477,10 +479,11 @@ public final class LayerCompiler {
                     "load embed.w");
             // token row blocks [t0, t1) aligned with the layers' row blocks (the first one without row 0)
             List<int[]> blocks = new ArrayList<>();
-            for (int t0 = 1; t0 < n; ) {
-                int t1 = Math.min(n, (t0 / rb + 1) * rb);
-                blocks.add(new int[] {t0, t1});
-                t0 = t1;
+            for (int[] r : BufferPlan.rowBlocks(n, rb)) {
+                int t0 = Math.max(1, r[0]);
+                if (t0 < r[0] + r[1]) {
+                    blocks.add(new int[] {t0, r[0] + r[1]});
+                }
             }
             DyadicScale one = new DyadicScale(1, 0);
             for (int b = 0; b <= blocks.size(); b++) {
@@ -503,7 +506,7 @@ public final class LayerCompiler {
                 }
             }
             for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), null, l == layers.size() - 1);
+                layer(l, layers.get(l), weights.get(l), consts.get(l), null, null, l == layers.size() - 1);
             }
 
             // final LayerNorm of the class token, head in column panels, logits out
@@ -564,76 +567,110 @@ public final class LayerCompiler {
         }
 
         /**
-         * One layer; {@code out} (the last layer of a layer stream) receives its output rows, or
-         * null. With {@code clsOnly} (the last layer of a whole model) only row 0 - the class
+         * One layer; {@code in} (the first layer of a layer stream) is the input region the layer
+         * loads, or null; {@code out} (the last layer of a layer stream) receives its output rows,
+         * or null. With {@code clsOnly} (the last layer of a whole model) only row 0 - the class
          * token, all the final norm reads - goes past k and v: its q, attention row, projection
          * and MLP.
+         *
+         * <p>The loads come in the order the first commands need them, so the array starts after a
+         * fraction of the layer's bytes (docs/top.md, "Where a layer's cycles go"): LayerNorm 1's
+         * tables, the first row block of the input, the QKV tables, the q columns of W_qkv (the
+         * first GEMM is q of row block 0), the rest of the input, the k and v columns, the other
+         * tables, W_proj.
          */
         private void layer(int l, IntEncoderLayer L, MemoryImage.Region[] w, MemoryImage.Region constRegion,
-                MemoryImage.Region out, boolean clsOnly) {
+                MemoryImage.Region in, MemoryImage.Region out, boolean clsOnly) {
             live = clsOnly ? 1 : n;
             String p = "L" + l + ".";
             EncoderLayer.Constants k = L.constants();
             ConstTables t = ConstTables.of(s);
             long cBase = off(Space.CONST, l % 2);
             Operand cst = Operand.of(Space.CONST, cBase, 0);
-            emit(new Command.Load(Command.Deps.NONE, constRegion.operand(), cst, 1, constBytes(s)), p + "load constants");
-            Operand[] slot = {Operand.of(Space.WGT, off(Space.WGT, 0), 0), Operand.of(Space.WGT, off(Space.WGT, 1), 0)};
-            emit(loadWeight(w[0], slot[0]), p + "load w.qkv");
-            emit(loadWeight(w[1], slot[1]), p + "load w.proj");
-
+            Operand cSrc = constRegion.operand();
+            List<int[]> blocks = BufferPlan.rowBlocks(n, rb);
+            List<int[]> liveBlocks = BufferPlan.rowBlocks(live, rb);
             long xOff = off(Space.RES, 0);
             long res1Off = off(Space.RES, 1);
             long lnOff = off(Space.ACT, 0);
             long ctxOff = off(Space.ACT, 1);
+            Operand xAll = Operand.of(Space.RES, xOff, 2L * c);
+            Operand[] slot = {Operand.of(Space.WGT, off(Space.WGT, 0), 3L * c), Operand.of(Space.WGT, off(Space.WGT, 1), 0)};
+            int in0 = blocks.get(0)[1];
 
-            // LN1 and QKV per row block
-            for (int r0 = 0; r0 < n; r0 += rb) {
-                int rows = Math.min(rb, n - r0);
+            emit(new Command.Load(Command.Deps.NONE, cSrc, cst, 1, t.qkvBias()), p + "load constants ln1");
+            if (in != null) {
+                emit(new Command.Load(Command.Deps.NONE, in.operand(), xAll, in0, 2L * c), "load input x rows 0");
+            }
+            // LN1 per row block; row block 0 as q, then k and v (the q columns arrive first), the
+            // others as one qkv GEMM - or, with only the class token live, q of row 0 and k, v of every row
+            for (int bi = 0; bi < blocks.size(); bi++) {
+                int r0 = blocks.get(bi)[0];
+                int rows = blocks.get(bi)[1];
                 Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
                 Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
                 int i = emit(new Command.LayerNorm(Command.Deps.NONE, x, ln, rows, c, cst.plus(t.ln1Bias()),
                         cst.plus(t.ln1Scale())), p + "ln1 rows " + r0);
                 probe(i, p + "ln1", r0, 0, ln, rows, c, Program.ElemType.I8);
+                if (bi == 0) {
+                    emit(new Command.Load(Command.Deps.NONE, cSrc.plus(t.qkvBias()), cst.plus(t.qkvBias()), 1,
+                            t.projBias() - t.qkvBias()), p + "load constants qkv");
+                    emit(new Command.Load(Command.Deps.NONE, w[0].operand(), slot[0], c, c), p + "load w.qkv columns q");
+                }
                 Operand qkv = Operand.of(Space.QKV, 3L * r0 * c, 3L * c);
-                if (live == n) {
-                    i = emit(gemmPerChannel(ln, weightOp(slot[0], 3 * c), qkv, rows, c, 3 * c, cst.plus(t.qkvBias()),
-                            cst.plus(t.qkvScale())), p + "qkv rows " + r0);
+                if (bi > 0 && live == n) {
+                    i = emit(gemmPerChannel(ln, slot[0], qkv, rows, c, 3 * c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
+                            p + "qkv rows " + r0);
                     probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
                     continue;
                 }
-                // only the live rows need q; every row needs k and v (W's columns C..3C, same tables from entry C)
                 if (r0 < live) {
                     int qRows = Math.min(rows, live - r0);
-                    i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr(), 3L * c), qkv, qRows, c, c,
-                            cst.plus(t.qkvBias()), cst.plus(t.qkvScale())), p + "q rows " + r0);
+                    i = emit(gemmPerChannel(ln, slot[0], qkv, qRows, c, c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
+                            p + "q rows " + r0);
                     probe(i, p + "qkv", r0, 0, qkv, qRows, c, Program.ElemType.I8);
                 }
-                i = emit(gemmPerChannel(ln, Operand.of(Space.WGT, slot[0].addr() + c, 3L * c), qkv.plus(c), rows, c, 2 * c,
-                        cst.plus(t.qkvBias() + 8L * c), cst.plus(t.qkvScale() + 8L * c)), p + "kv rows " + r0);
+                if (bi == 0) {
+                    emit(new Command.Load(Command.Deps.NONE, w[0].operand().plus(c), slot[0].plus(c), c, 2L * c),
+                            p + "load w.qkv columns k, v");
+                }
+                i = emit(gemmPerChannel(ln, slot[0].plus(c), qkv.plus(c), rows, c, 2 * c, cst.plus(t.qkvBias() + 8L * c),
+                        cst.plus(t.qkvScale() + 8L * c)), p + "kv rows " + r0);
                 probe(i, p + "qkv", r0, c, qkv.plus(c), rows, 2 * c, Program.ElemType.I8);
+                if (bi == 0 && in != null && blocks.size() > 1) {
+                    int r1 = blocks.get(1)[0];
+                    emit(new Command.Load(Command.Deps.NONE, in.operand().plus(2L * r1 * c), xAll.plus(2L * r1 * c), n - r1,
+                            2L * c), "load input x rows " + r1);
+                }
             }
+            emit(new Command.Load(Command.Deps.NONE, cSrc.plus(t.projBias()), cst.plus(t.projBias()), 1,
+                    constBytes(s) - t.projBias()), p + "load constants proj, ln2, mlp");
+            emit(loadWeight(w[1], slot[1]), p + "load w.proj");
             emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
 
             // attention: per head and row block, two slots
-            List<int[]> blocks = new ArrayList<>();
+            List<int[]> att = new ArrayList<>();
+            List<int[]> ab = BufferPlan.attentionBlocks(live, rb, probBytes);
             for (int h = 0; h < s.heads(); h++) {
-                for (int r0 = 0; r0 < live; r0 += rb) {
-                    blocks.add(new int[] {h, r0});
+                // the first head's smaller block first: its softmax then runs under the other's q k^T
+                for (int j = 0; j < ab.size(); j++) {
+                    int[] r = ab.get(h == 0 && ab.size() == 2 && ab.get(1)[1] < ab.get(0)[1] ? 1 - j : j);
+                    att.add(new int[] {h, r[0], r[1]});
                 }
             }
-            for (int b = 0; b <= blocks.size(); b++) {
-                if (b < blocks.size()) {
-                    scoresAndSoftmax(p, k, blocks.get(b), b % 2);
+            for (int b = 0; b <= att.size(); b++) {
+                if (b < att.size()) {
+                    scoresAndSoftmax(p, k, att.get(b), b % 2);
                 }
                 if (b >= 1) {
-                    attentionTimesV(p, k, blocks.get(b - 1), (b - 1) % 2, ctxOff);
+                    attentionTimesV(p, k, att.get(b - 1), (b - 1) % 2, ctxOff);
                 }
             }
 
             // projection + residual, LN2
-            for (int r0 = 0; r0 < live; r0 += rb) {
-                int rows = Math.min(rb, live - r0);
+            for (int[] r : liveBlocks) {
+                int r0 = r[0];
+                int rows = r[1];
                 Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c, c);
                 Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
                 Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
@@ -649,14 +686,10 @@ public final class LayerCompiler {
             emit(loadWeight(w[3], slot[1]), p + "load w.fc2");
 
             // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
-            List<Integer> starts = new ArrayList<>();
-            for (int r0 = 0; r0 < live; r0 += rb) {
-                starts.add(r0);
-            }
-            for (int b = 0; b <= starts.size(); b++) {
-                if (b < starts.size()) {
-                    int r0 = starts.get(b);
-                    int rows = Math.min(rb, live - r0);
+            for (int b = 0; b <= liveBlocks.size(); b++) {
+                if (b < liveBlocks.size()) {
+                    int r0 = liveBlocks.get(b)[0];
+                    int rows = liveBlocks.get(b)[1];
                     Operand ln = Operand.of(Space.ACT, lnOff + (long) r0 * c, c);
                     Operand fc1 = Operand.of(Space.HID, off(Space.HID, 2 * (b % 2)), mlp);
                     int i = emit(gemmPerChannel(ln, weightOp(slot[0], mlp), fc1, rows, c, mlp, cst.plus(t.fc1Bias()),
@@ -673,18 +706,26 @@ public final class LayerCompiler {
                     probe(i, p + "gelu", r0, 0, g, rows, mlp, Program.ElemType.I8);
                 }
                 if (b >= 1) {
-                    int r0 = starts.get(b - 1);
-                    int rows = Math.min(rb, live - r0);
-                    Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1), mlp);
-                    Operand res1 = Operand.of(Space.RES, res1Off + 2L * r0 * c, 2L * c);
-                    Operand x = Operand.of(Space.RES, xOff + 2L * r0 * c, 2L * c);
-                    int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g,
-                            weightOp(slot[1], c), x, rows, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null,
-                            res1, k.res1ToOut()), p + "fc2+residual rows " + r0);
-                    probe(i, p + "out", r0, 0, x, rows, c, Program.ElemType.I16);
-                    if (out != null) {
-                        emit(new Command.Store(Command.Deps.NONE, x, out.operand().plus(2L * r0 * c), rows, 2L * c),
-                                "store output rows " + r0);
+                    int r0 = liveBlocks.get(b - 1)[0];
+                    int rows = liveBlocks.get(b - 1)[1];
+                    // the stream's last block in two parts (full row tiles, then the last tile) so
+                    // that storing the first part overlaps the second's GEMM
+                    int tail = rows % tileRows == 0 ? tileRows : rows % tileRows;
+                    int[] parts = out != null && b == liveBlocks.size() && rows > tail ? new int[] {rows - tail, tail}
+                            : new int[] {rows};
+                    for (int pi = 0, q0 = r0; pi < parts.length; q0 += parts[pi], pi++) {
+                        int pr = parts[pi];
+                        Operand g = Operand.of(Space.HID, off(Space.HID, 2 * ((b - 1) % 2) + 1) + (long) (q0 - r0) * mlp, mlp);
+                        Operand res1 = Operand.of(Space.RES, res1Off + 2L * q0 * c, 2L * c);
+                        Operand x = Operand.of(Space.RES, xOff + 2L * q0 * c, 2L * c);
+                        int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g,
+                                weightOp(slot[1], c), x, pr, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null,
+                                res1, k.res1ToOut()), p + "fc2+residual rows " + q0);
+                        probe(i, p + "out", q0, 0, x, pr, c, Program.ElemType.I16);
+                        if (out != null) {
+                            emit(new Command.Store(Command.Deps.NONE, x, out.operand().plus(2L * q0 * c), pr, 2L * c),
+                                    "store output rows " + q0);
+                        }
                     }
                 }
             }
@@ -693,7 +734,7 @@ public final class LayerCompiler {
         private void scoresAndSoftmax(String p, EncoderLayer.Constants k, int[] blk, int slot) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, live - r0);
+            int rows = blk[2];
             Operand q = Operand.of(Space.QKV, 3L * r0 * c + (long) h * hd, 3L * c);
             Operand kt = Operand.of(Space.QKV, c + (long) h * hd, 3L * c);
             Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
@@ -711,7 +752,7 @@ public final class LayerCompiler {
         private void attentionTimesV(String p, EncoderLayer.Constants k, int[] blk, int slot, long ctxOff) {
             int h = blk[0];
             int r0 = blk[1];
-            int rows = Math.min(rb, live - r0);
+            int rows = blk[2];
             Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
             Operand v = Operand.of(Space.QKV, 2L * c + (long) h * hd, 3L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);

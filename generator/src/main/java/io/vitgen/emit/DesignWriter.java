@@ -79,6 +79,7 @@ public final class DesignWriter {
     private final Config config;
     private final Consumer<String> progress;
     private boolean force;
+    private ModelKit model;
     /** Tests: fail with an I/O error after this many files are staged (negative: never). */
     int failAfterStaging = -1;
 
@@ -93,6 +94,15 @@ public final class DesignWriter {
         return this;
     }
 
+    /**
+     * The simulation kit runs this model on its picture (null, the default: one seeded layer of the
+     * configured shape); the top is sized for the model's program ({@link TopDesign#of(Config, ModelKit)}).
+     */
+    public DesignWriter model(ModelKit model) {
+        this.model = model;
+        return this;
+    }
+
     /** The file list of the blocks not yet inside the top, relative to the design folder. */
     public static final String BLOCKS_FILELIST = "blocks.f";
 
@@ -103,7 +113,7 @@ public final class DesignWriter {
 
     /** Generates the design into {@code outRoot/<design>/}. */
     public Result write(Path outRoot) throws IOException {
-        TopDesign design = TopDesign.of(config);
+        TopDesign design = TopDesign.of(config, model);
         progress.accept("building " + design.top().name() + " and " + design.blocks().size()
                 + " stand-alone blocks for " + config.designName());
         Map<String, byte[]> files = render(design);
@@ -116,7 +126,7 @@ public final class DesignWriter {
 
             List<Resources> resources = config.synthYosys() ? synthesize(design, files) : List.of();
             files.put("report.md", utf8(Report.render(config, design, resources)));
-            files.put(Manifest.FILE, utf8(Manifest.render(config.designName(), config.values(), files)));
+            files.put(Manifest.FILE, utf8(Manifest.render(config.designName(), config.values(), model, files)));
 
             List<String> notes = new ArrayList<>();
             int changed = commit(target, files, previous, notes);

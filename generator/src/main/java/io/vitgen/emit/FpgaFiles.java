@@ -87,11 +87,14 @@ final class FpgaFiles {
         SimKit.Kit kit = SimKit.of(c, d);
         files.put("sim/image.bin", kit.image());
         files.put("sim/expected.bin", kit.expected());
+        String expectedFrom = kit.kind().equals("model")
+                ? "the golden model's logits (Java), equal to the command interpreter's"
+                : "the command interpreter's (Java)";
         StringBuilder cfg = new StringBuilder();
         cfg.append("# Run of the simulation kit of ").append(d.top().name()).append(", written by vitgen ")
-                .append(Version.get()).append(".\n# Program: ").append(kit.what()).append(";\n# ")
-                .append(kit.commands()).append(" commands. Expected outputs: the command interpreter's (Java), in")
-                .append(" expected.bin.\n");
+                .append(Version.get()).append(".\n# Lines starting with '#:' say what the kit runs; make run prints them.\n");
+        cfg.append("#: program: ").append(kit.what()).append("\n#: ").append(kit.commands())
+                .append(" commands; expected outputs: ").append(expectedFrom).append(", in expected.bin\n");
         cfg.append("image image.bin\nexpected expected.bin\n");
         cfg.append("load_addr 0x0\n");
         cfg.append(String.format(Locale.ROOT, "cmd_addr 0x%x%nimg_base 0x0%nimg_size 0x%x%n", kit.cmdAddr(), kit.imgSize()));
@@ -104,6 +107,42 @@ final class FpgaFiles {
             cfg.append(String.format(Locale.ROOT, "output %s 0x%x %d %d%n", o.name(), o.addr(), o.bytes(), o.expectedAt()));
         }
         put(files, "sim/run.cfg", cfg.toString());
+        put(files, "sim/README.md", kitReadme(c, d, kit, expectedFrom));
+    }
+
+    /** sim/README.md: what the kit runs and the commands that run it. */
+    static String kitReadme(Config c, TopDesign d, SimKit.Kit kit, String expectedFrom) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Simulation kit of ").append(d.top().name()).append("\n\n");
+        sb.append("Written by vitgen ").append(Version.get()).append(" for the design ").append(c.designName())
+                .append(". It needs no Java: Verilator 5, a C++17 compiler, make and awk.\n\n");
+        sb.append("```sh\nmake          # build obj_dir/Vkit from ../filelist.f\n")
+                .append("make run      # run image.bin on the top: exit code 0 when every output byte equals")
+                .append(" expected.bin, 1 otherwise\nmake clean    # remove the build and the outputs\n```\n\n");
+        sb.append("## What it runs\n\n");
+        ModelKit mk = d.model();
+        if (mk != null) {
+            sb.append("- model file: `").append(mk.fileName()).append("` (SHA-256 `").append(mk.sha256()).append("`), ")
+                    .append(io.vitgen.model.ModelFile.summary(mk.model())).append('\n');
+            sb.append("- picture: ").append(mk.pictureSha256() == null ? mk.picture()
+                    : "`" + mk.picture() + "` (SHA-256 `" + mk.pictureSha256() + "`)")
+                    .append(", through DeiT's evaluation transform to int8 (as `vitgen golden model` reads it)\n");
+        }
+        sb.append("- program: ").append(kit.what()).append('\n');
+        sb.append("- ").append(kit.commands()).append(String.format(Locale.ROOT,
+                " commands at 0x%x; memory image `image.bin`, %,d bytes, loaded at address 0%n", kit.cmdAddr(),
+                kit.image().length));
+        for (SimKit.Output o : kit.outputs()) {
+            sb.append(String.format(Locale.ROOT, "- output `%s`: %,d bytes at 0x%x, compared with `expected.bin` from"
+                    + " byte %d%n", o.name(), o.bytes(), o.addr(), o.expectedAt()));
+        }
+        sb.append("- expected outputs: ").append(expectedFrom).append(", never the RTL's\n");
+        sb.append("- after the run: `outputs.bin` (what the top wrote) and `counters.txt` (STATUS, ERROR, ERR_CMD and")
+                .append(" the cycle counters)\n\n");
+        sb.append("`run.cfg` holds the run's settings (command address, image window, cycle budget, the AXI memory")
+                .append(" model's latency and backpressure, the output regions). docs/fpga.md of vitgen describes the")
+                .append(" kit.\n");
+        return sb.toString();
     }
 
     /** Register offsets for the kit's testbench, from the same map as sw/<design>_regs.h. */

@@ -42,12 +42,30 @@ final class Manifest {
 
     /** The manifest text for {@code files} (path to content), in the order given. */
     static String render(String design, Map<String, String> config, Map<String, byte[]> files) {
+        return render(design, config, null, files);
+    }
+
+    /**
+     * The manifest text; with a model ({@code vitgen generate --model}), a {@code model} object
+     * records the model file (name, SHA-256) and the picture the simulation kit runs.
+     */
+    static String render(String design, Map<String, String> config, ModelKit model, Map<String, byte[]> files) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("generator", GENERATOR);
         root.put("version", Version.get());
         root.put("design", design);
         ObjectNode cfg = root.putObject("config");
         new TreeMap<>(config).forEach(cfg::put);
+        if (model != null) {
+            ObjectNode m = root.putObject("model");
+            m.put("file", model.fileName());
+            m.put("sha256", model.sha256());
+            m.put("summary", io.vitgen.model.ModelFile.summary(model.model()));
+            m.put("picture", model.picture());
+            if (model.pictureSha256() != null) {
+                m.put("picture_sha256", model.pictureSha256());
+            }
+        }
         ArrayNode list = root.putArray("files");
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             ObjectNode f = list.addObject();

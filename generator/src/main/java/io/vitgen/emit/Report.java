@@ -117,8 +117,14 @@ final class Report {
         sb.append(" (docs/commands.md); any other command stops the stream with a sticky ERROR bit and the interrupt\n");
         sb.append("- memory port `m_axi_mem`: ").append(d.params().dataW()).append("-bit data (target.mem.bits, at least 64),")
                 .append(" 32-bit addresses, ").append(d.params().maxOutstanding()).append(" bursts in flight\n");
-        sb.append("- on-chip buffers, sized for the configured model (`BufferPlan.forModel`: a layer's activations on chip,")
-                .append(" every weight read once per image):");
+        if (d.model() == null) {
+            sb.append("- on-chip buffers, sized for the configured model (`BufferPlan.forModel`: a layer's activations on chip,")
+                    .append(" every weight read once per image):");
+        } else {
+            sb.append("- on-chip buffers, sized for the whole-model program of `").append(d.model().fileName())
+                    .append("` (`AcceleratorTop.forProgram`: a layer's activations on chip, every weight read once per")
+                    .append(" image):");
+        }
         long total = 0;
         for (io.vitgen.compile.Space s : io.vitgen.compile.Space.values()) {
             if (s != io.vitgen.compile.Space.DRAM) {
@@ -132,7 +138,20 @@ final class Report {
         sb.append("- command queues of ").append(1 << d.params().queueDepthLog2()).append('\n');
         sb.append("- Vivado: `vivado/create_project.tcl` (out-of-context synthesis and implementation, reports),")
                 .append(" `vivado/package_ip.tcl` (IP packaging), `component.xml` (IP-XACT, written by vitgen) - xilinx only\n");
-        sb.append("- simulation kit: `sim/` (`make -C sim run`; docs/fpga.md)\n\n");
+        sb.append("- simulation kit: `sim/` (`make -C sim run`; `sim/README.md`, docs/fpga.md)");
+        if (d.model() != null) {
+            io.vitgen.emit.ModelKit mk = d.model();
+            sb.append(": the whole model file `").append(mk.fileName()).append("` (SHA-256 `").append(mk.sha256())
+                    .append("`; ").append(io.vitgen.model.ModelFile.summary(mk.model())).append(") on ")
+                    .append(mk.pictureSha256() == null ? mk.picture()
+                            : "`" + mk.picture() + "` (SHA-256 `" + mk.pictureSha256() + "`)")
+                    .append(", ").append(mk.program().commands().size()).append(" commands, expected int32 logits from")
+                    .append(" the golden model");
+        } else {
+            sb.append(": a seeded program of the configured shape, `sim/README.md` says which (`vitgen generate --model FILE`"
+                    + " runs a model file instead)");
+        }
+        sb.append("\n\n");
         return sb.toString();
     }
 
@@ -145,7 +164,6 @@ final class Report {
             case io.vitgen.compile.Command.OP_ATTNV -> "ATTNV";
             case io.vitgen.compile.Command.OP_LAYERNORM -> "LAYERNORM";
             case io.vitgen.compile.Command.OP_GELU -> "GELU";
-            case io.vitgen.compile.Command.OP_RESADD -> "RESADD";
             case io.vitgen.compile.Command.OP_SYNC -> "SYNC";
             case io.vitgen.compile.Command.OP_END -> "END";
             default -> String.format(Locale.ROOT, "0x%X", op);

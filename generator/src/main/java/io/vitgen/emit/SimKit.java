@@ -22,6 +22,8 @@ import io.vitgen.compile.Unit;
 import io.vitgen.config.Config;
 import io.vitgen.golden.EncoderLayer;
 import io.vitgen.golden.ModelShape;
+import io.vitgen.golden.VitGeometry;
+import io.vitgen.golden.VitModel;
 import io.vitgen.hw.top.AcceleratorTop;
 
 /**
@@ -29,7 +31,9 @@ import io.vitgen.hw.top.AcceleratorTop;
  * where it starts, and the expected outputs - always computed by the command interpreter
  * ({@link Interpreter}), never by the RTL.
  *
- * <p>Which program: when the top runs every command an encoder layer needs (GEMM, SOFTMAX or ATTNV,
+ * <p>Which program: with a user's model file ({@code vitgen generate --model}, {@link ModelKit},
+ * {@link TopDesign#model}) the whole model on one picture, its expected output the golden model's
+ * int32 logits ({@link #model}); otherwise, when the top runs every command an encoder layer needs (GEMM, SOFTMAX or ATTNV,
  * LAYERNORM, GELU besides the moves; {@link #runsLayers}), it is one encoder layer of the
  * configured model (a seeded random layer, {@link EncoderLayer#random}) compiled by
  * {@link LayerCompiler} and checked with {@link AcceleratorTop#requireRunnable}; until then it is
@@ -69,6 +73,9 @@ final class SimKit {
      * input moved through the buffers, with the reason in the kit's description.
      */
     static Kit of(Config c, TopDesign d) {
+        if (d.model() != null) {
+            return model(c, d);
+        }
         if (!runsLayers(d)) {
             return moves(c, d);
         }
@@ -103,6 +110,44 @@ final class SimKit {
                 + m.channels() + " channels, " + m.heads() + " heads, MLP " + m.mlp() + "), seeded random weights and"
                 + " input, compiled by LayerCompiler", p.image().toBytes(), p.stream().addr(), p.image().size(),
                 1_000_000 + 4 * macs, List.of(new Output("output", out.addr(), out.bytes(), 0)), expected,
+                p.commands().size());
+    }
+
+    /**
+     * A user's whole model on one picture ({@code vitgen generate --model}): the program
+     * {@link ModelKit} compiled and checked, run by the command interpreter; its int32 logits are
+     * the expected output, and they must equal the golden model's ({@link VitModel#trace}) or the
+     * generation stops (a compiler defect, never the user's input).
+     */
+    static Kit model(Config c, TopDesign d) {
+        ModelKit mk = d.model();
+        Program p = mk.program();
+        byte[] dram = Interpreter.run(p, SEED, 1 << d.params().queueDepthLog2()).dram();
+        MemoryImage.Region out = p.output();
+        long[] got = MemoryImage.read(dram, out)[0];
+        long[] want = mk.model().trace(mk.image(), false).logits();
+        if (got.length != want.length) {
+            throw new IllegalStateException("the compiled program's logits region holds " + got.length
+                    + " values, the model has " + want.length + " classes");
+        }
+        for (int k = 0; k < want.length; k++) {
+            if (got[k] != want[k]) {
+                throw new IllegalStateException("the command interpreter's logit " + k + " is " + got[k]
+                        + ", the golden model's " + want[k] + ": the compiler's program for " + mk.fileName()
+                        + " is wrong (a vitgen defect; please report it)");
+            }
+        }
+        VitGeometry g = mk.model().geometry();
+        long layerMacs = (long) g.tokens() * g.channels() * (4L * g.channels() + 2L * g.mlp())
+                + 2L * g.tokens() * g.tokens() * g.channels();
+        long macs = (long) (g.tokens() - 1) * g.patchK() * g.channels() + g.depth() * layerMacs
+                + (long) g.channels() * g.classes();
+        return new Kit("model", "the whole model " + mk.describe() + " on " + mk.picture()
+                + ": patch embedding, class token and position embedding, " + g.depth() + " encoder layers, final"
+                + " LayerNorm and head to " + g.classes() + " int32 logits, compiled by LayerCompiler.compileModel;"
+                + " expected logits from the golden model (equal to the command interpreter's)",
+                p.image().toBytes(), p.stream().addr(), p.image().size(), 1_000_000 + 4 * macs,
+                List.of(new Output("logits", out.addr(), out.bytes(), 0)), slice(dram, out.addr(), out.bytes()),
                 p.commands().size());
     }
 

@@ -24,7 +24,12 @@ import io.vitgen.hw.top.AcceleratorTop;
  * when the top runs its command ({@link AcceleratorTop#supported()}) or its module is part of the
  * top's hierarchy, so the blocks move into the top as soon as their units are attached.
  */
-public record TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> blocks) {
+public record TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> blocks, ModelKit model) {
+
+    /** A design without a user's model: the kit runs one seeded layer of the configured shape. */
+    public TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> blocks) {
+        this(accel, top, blocks, null);
+    }
 
     /** The top's generation parameters. */
     public AcceleratorTop.Params params() {
@@ -69,7 +74,17 @@ public record TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> bloc
 
     /** The design of configuration {@code c}. */
     public static TopDesign of(Config c) {
-        AcceleratorTop accel = top(c);
+        return of(c, null);
+    }
+
+    /**
+     * The design of configuration {@code c} whose simulation kit runs {@code model} (null: one
+     * seeded layer of the configured shape): the top is then the one sized for the model's compiled
+     * program ({@link AcceleratorTop#forProgram}: its buffers, and GEMM tile memories for the patch
+     * embedding's K), so {@code filelist.f} and {@code rtl/} are the top the kit runs.
+     */
+    public static TopDesign of(Config c, ModelKit model) {
+        AcceleratorTop accel = model == null ? top(c) : AcceleratorTop.forProgram(c, model.program());
         Netlist top = accel.netlist();
         Set<Integer> runs = accel.supported();
         Set<String> inside = new HashSet<>();
@@ -81,7 +96,7 @@ public record TopDesign(AcceleratorTop accel, Netlist top, List<ModuleSpec> bloc
         outside(blocks, inside, runs, Command.OP_SOFTMAX, SoftmaxUnit.blocks(c));
         outside(blocks, inside, runs, Command.OP_LAYERNORM, List.of(LayerNormUnit.spec(c.layerNorm())));
         outside(blocks, inside, runs, Command.OP_GELU, List.of(GeluUnit.of(c.gelu())));
-        return new TopDesign(accel, top, List.copyOf(blocks));
+        return new TopDesign(accel, top, List.copyOf(blocks), model);
     }
 
     private static void outside(List<ModuleSpec> out, Set<String> inside, Set<Integer> runs, int opcode,

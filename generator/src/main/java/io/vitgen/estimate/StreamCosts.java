@@ -83,9 +83,6 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         if (c instanceof Command.Gelu g) {
             return gelu(g.rows(), g.len());
         }
-        if (c instanceof Command.ResAdd r) {
-            return UNIT_OVERHEAD + (long) r.rows() * ceil(4L * r.cols(), bb);
-        }
         return 0;
     }
 

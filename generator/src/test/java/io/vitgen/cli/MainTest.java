@@ -141,7 +141,7 @@ class MainTest {
         Run r = run("generate", "--config", props.toString(), "--set", "softmax.variant=log2", "--out",
                 tmp.resolve("out").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("vitgen generate: note: softmax.out.bits=16 (" + props), r.err());
+        assertTrue(r.err().contains("vitgen generate: note: softmax.out.bits=8 (" + props), r.err());
         assertTrue(r.err().contains("is ignored"), r.err());
     }
 

@@ -114,6 +114,11 @@ class ReadmeExamplesTest {
         assertTrue(Files.isRegularFile(clone.resolve("out/vit_accel/report.md")));
         assertTrue(Files.isRegularFile(clone.resolve("build/vit_accel/manifest.json")));
         assertTrue(Files.readString(clone.resolve("vitgen-completion.bash")).contains("complete -F"));
+        // the kit of the README's small model on its picture (SimKitTest runs such a kit in Verilator)
+        Path kit = clone.resolve("kit/vit_accel/sim");
+        assertTrue(Files.readString(kit.resolve("run.cfg")).contains("#: program: the whole model small.safetensors"));
+        assertTrue(Files.readString(kit.resolve("README.md")).contains("`picture.png` (SHA-256"));
+        assertEquals(4 * 10, Files.size(kit.resolve("expected.bin")), "10 int32 logits");
     }
 
     private static String withoutAssignments(String command) {

@@ -53,7 +53,7 @@ class LayerCompilerTest {
         EncoderLayer.Calibrated cal = EncoderLayer.random(InterpreterTest.ODD, 1, EncoderLayer.SoftmaxMode.SHIFTMAX);
         // the configuration is for a smaller model: its units' row limits are below this model's rows
         Config cfg = config(Map.of("softmax.max.row", "12", "layernorm.max.channels", "32", "gelu.max.row", "64",
-                "quant.acc.bits", "20", "model.tokens", "8", "model.channels", "10", "model.mlp", "16"));
+                "quant.acc.bits", "20", "model.tokens", "8", "model.channels", "10", "model.mlp", "16", "softmax.out.bits", "16"));
         List<String> p = refuse(cal, cfg, BufferPlan.forShape(InterpreterTest.ODD, 64, 2));
         assertHas(p, "tensor scores", "N = 13 keys", "softmax.max.row = 12");
         assertHas(p, "tensor x / res1", "C = 40", "layernorm.max.channels = 32");
@@ -73,7 +73,7 @@ class LayerCompilerTest {
         cap.put(Space.ATT, 100L);
         List<String> p = refuse(cal, cfg, new BufferPlan(cap, 64));
         assertHas(p, "buffer WGT holds " + (exact.bytes(Space.WGT) - 1) + " bytes; weight slot 1 (proj, fc2) needs bytes");
-        assertHas(p, "buffer ATT holds 100 bytes; scores slot 0 (row block x N int8) needs bytes [0, 169)");
+        assertHas(p, "buffer ATT holds 100 bytes; scores slot 0 (largest attention block x N int8) needs bytes [0, 169)");
         assertEquals(2, p.size(), p.toString());
         // a DeiT-Small layer on buffers sized for DeiT-Tiny
         EncoderLayer.Calibrated small = EncoderLayer.random(ModelShape.DEIT_SMALL, 3, EncoderLayer.SoftmaxMode.SHIFTMAX);
@@ -104,8 +104,11 @@ class LayerCompilerTest {
         assertEquals(64, plan.rowBlock());
         assertEquals(2L * 197 * 192 * 2, plan.bytes(Space.RES));
         assertEquals(2L * 192 * 768, plan.bytes(Space.WGT));
-        assertEquals(240, plan.bram36(), "BRAM36 of the DeiT-Tiny plan (docs/top.md)");
-        EncoderLayer.Calibrated cal = EncoderLayer.random(ModelShape.DEIT_TINY, 5, EncoderLayer.SoftmaxMode.SHIFTMAX);
+        assertEquals(263, plan.bram36(), "BRAM36 of the DeiT-Tiny plan (docs/top.md)");
+        // a whole head's scores and probabilities (197 x 197 int8 each) in each of the two attention slots
+        assertEquals(BufferPlan.align(197L * 197) * 3 + 197L * 197, plan.bytes(Space.ATT));
+        EncoderLayer.Calibrated cal = EncoderLayer.random(ModelShape.DEIT_TINY, 5, EncoderLayer.SoftmaxMode.SHIFTMAX, 8,
+                EncoderLayer.GeluMode.SHIFTGELU);
         Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), ConfigLoader.defaults(),
                 plan);
         assertEquals(List.of("input", "L0.w.qkv", "L0.w.proj", "L0.w.fc1", "L0.w.fc2", "L0.const", "output", "commands"),

@@ -136,8 +136,12 @@ class ModelCompilerTest {
         Case k = build(VitGeometry.DEIT_TINY, 21, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU,
                 "model.preset=deit-tiny");
         Program p = runAndCompare(k, BufferPlan.forModel(k.config()), 21);
-        // the buffers of the default configuration (DeiT-Tiny) run the whole model
-        assertEquals(BufferPlan.forModel(ConfigLoader.defaults()).capacity(), p.plan().capacity());
+        // the buffers of the default configuration (DeiT-Tiny, b = 8) hold this b = 16 model's: the same in
+        // every space but ATT, where two 128-row blocks of 2-byte probabilities take no more than whole heads at b = 8
+        Map<Space, Long> def = BufferPlan.forModel(ConfigLoader.defaults()).capacity();
+        for (Space s : def.keySet()) {
+            assertTrue(s == Space.ATT ? def.get(s) >= p.plan().bytes(s) : def.get(s) == p.plan().bytes(s), s.toString());
+        }
         assertEquals(List.of("input", "embed.w", "embed.pos", "model.const"),
                 List.copyOf(p.image().regions().keySet()).subList(0, 4));
         assertTrue(p.image().regions().containsKey("head.w.1") && !p.image().regions().containsKey("head.w.2"),

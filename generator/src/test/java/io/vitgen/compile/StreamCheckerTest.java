@@ -179,6 +179,10 @@ class StreamCheckerTest {
         bad[0] = (bad[0] & ~0xFFL) | 0x33;
         assertEquals("word 0: unknown opcode 0x33",
                 assertThrows(IllegalArgumentException.class, () -> CommandCodec.decode(bad)).getMessage());
+        // 0x08 was RESADD; residual add is the GEMM's RESIDUAL epilogue, the opcode is gone
+        long[] resadd = {0x08L | 6L << 24, 0, 0, 0, 0, 0, 0, CommandCodec.encode(List.of(new Command.End(Command.Deps.NONE)))[0]};
+        assertEquals("word 0: unknown opcode 0x8",
+                assertThrows(IllegalArgumentException.class, () -> CommandCodec.decode(resadd)).getMessage());
         long[] truncated = java.util.Arrays.copyOf(w, 3);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandCodec.decode(truncated)).getMessage()
                 .contains("ends inside the command"));

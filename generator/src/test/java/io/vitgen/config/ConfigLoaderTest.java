@@ -247,7 +247,7 @@ class ConfigLoaderTest {
         ConfigLoader l = new ConfigLoader().file(f).set("softmax.variant=log2");
         Config c = l.load();
         assertTrue(c.softmax().log2());
-        assertEquals(List.of("softmax.out.bits=16 (" + f + ", line " + lineOf(Schema.defaultsFile(), "softmax.out.bits=")
+        assertEquals(List.of("softmax.out.bits=8 (" + f + ", line " + lineOf(Schema.defaultsFile(), "softmax.out.bits=")
                 + ") is ignored: softmax.variant=log2 outputs a 4-bit code and a zero flag"), l.notes());
         // given on the command line it is still an error (outputBitsDoNotApplyToTheLog2Softmax)
         assertThrows(ConfigException.class, () -> new ConfigLoader().file(f).set("softmax.variant=log2")

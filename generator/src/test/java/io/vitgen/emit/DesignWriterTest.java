@@ -48,7 +48,7 @@ class DesignWriterTest {
                 "sw/vit_accel_regs.h",
                 "constraints/vit_accel.xdc", "constraints/vit_accel_bd.xdc", "vivado/create_project.tcl",
                 "vivado/package_ip.tcl", "component.xml", "sim/Makefile", "sim/run.cfg", "sim/image.bin",
-                "sim/expected.bin", "manifest.json", "report.md")) {
+                "sim/expected.bin", "sim/README.md", "manifest.json", "report.md")) {
             assertTrue(Files.isRegularFile(d.resolve(f)), f);
         }
         String filelist = Files.readString(d.resolve("filelist.f"));

@@ -32,7 +32,7 @@ class ReportMeaningTest {
 
     @Test
     void cyclesOfTheConfiguredModel() throws Exception {
-        String r = report();
+        String r = report("softmax.out.bits=16");
         assertTrue(r.contains("**GEMM cycles per encoder layer of deit-tiny**"), r);
         assertTrue(r.contains("| QKV projection | 197 x 192 x 576 | 1 | 89,904 | 85,104 | 94.7% | yes |"), r);
         assertTrue(r.contains("| q k^T (per head) | 197 x 64 x 197 | 3 | 10,864 |"), r);

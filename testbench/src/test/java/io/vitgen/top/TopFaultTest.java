@@ -96,6 +96,9 @@ class TopFaultTest {
             // unknown opcode 0x7A after a good LOAD
             expectFault(rig, concat(okLoad, new long[] {0x7AL}, words(END)), AcceleratorTop.ERR_UNKNOWN_OPCODE, 1,
                     "unknown opcode 0x7A");
+            // 0x08, the retired RESADD (residual add is the GEMM's RESIDUAL epilogue), with its old six words
+            expectFault(rig, concat(okLoad, new long[] {0x08L | 6L << 24, 0, 0, 0, 0, 0, 0}, words(END)),
+                    AcceleratorTop.ERR_UNKNOWN_OPCODE, 1, "retired opcode 0x08 (RESADD)");
             // a command of the set this top does not run yet (SOFTMAX)
             long[] softmax = words(new Command.Softmax(Command.Deps.NONE, false, 8, Operand.of(Space.ATT, 0, 16),
                     Operand.of(Space.ATT, 256, 16), 2, 16, 10));

@@ -23,8 +23,8 @@ import io.vitgen.model.RandomModel;
 import io.vitgen.sim.AxiMemory;
 
 /**
- * {@code ./bench top-layer}: a DeiT-Tiny encoder layer (Shiftmax b = 16 and b = 8) and a whole
- * DeiT-Tiny image through the generated top at the default configuration (16x16, 128-bit port,
+ * {@code ./bench top-layer}: a DeiT-Tiny encoder layer (Shiftmax b = 16 and b = 8, the default) and a
+ * whole DeiT-Tiny image through the generated top at the default configuration (16x16, 128-bit port,
  * memory latency 10..40 cycles with 80 % ready): cycles and unit counters from the RTL, whole-run
  * MAC utilisation (the stream's GEMM MACs / (256 x cycles)), images/s at target.clock.mhz, the estimate's cycles beside them
  * (the stream-timed estimate, which assumes a fixed latency of estimate.mem.latency = 25) with its error, and the
@@ -97,7 +97,7 @@ public final class TopLayerBenchmark {
         Config cfg = config();
         VitGeometry g = VitGeometry.DEIT_TINY;
         VitModel m = Quantizer.calibrate(RandomModel.weights(g, 21), RandomModel.images(g, 21, 1),
-                Quantizer.Options.defaults().withSoftmax(EncoderLayer.SoftmaxMode.SHIFTMAX, 16));
+                Quantizer.Options.defaults().withSoftmax(EncoderLayer.SoftmaxMode.SHIFTMAX, cfg.softmax().outBits()));
         long[][][] image = EvalImages.quantize(RandomModel.images(g, 121, 1).get(0), m.scales().image());
         Program p = LayerCompiler.compileModel(IntVitModel.of(m, m.layers()), image, cfg);
         double[] wall = new double[2];
@@ -107,7 +107,7 @@ public final class TopLayerBenchmark {
         bad += java.util.Arrays.equals(want, got) ? 0 : 1;
         long cyc = o.counters().get("total");
         Performance.Estimate e = Performance.of(cfg);
-        System.out.printf("| whole DeiT-Tiny image | %d | %,d | %,d | %+.1f %% | %,d | %.1f %% | %.1f | %.1f | %,.0f |%n",
+        System.out.printf("| whole DeiT-Tiny image, b = " + cfg.softmax().outBits() + " | %d | %,d | %,d | %+.1f %% | %,d | %.1f %% | %.1f | %.1f | %,.0f |%n",
                 p.commands().size(), cyc, e.imageCycles(), 100.0 * (e.imageCycles() - cyc) / cyc,
                 o.counters().get("array"), 100.0 * macs(p) / (256.0 * cyc), cfg.target().clockMhz() * 1e6 / cyc,
                 wall[0], cyc / wall[0]);

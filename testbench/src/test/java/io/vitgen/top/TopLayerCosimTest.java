@@ -197,12 +197,12 @@ class TopLayerCosimTest {
                 && e.getMessage().contains(", channel 17: expected"), e.getMessage());
     }
 
-    /** A DeiT-Tiny layer on the default configuration (16x16, Shiftmax b = 16, ShiftGELU) under random latency. */
+    /** A DeiT-Tiny layer on the default configuration (16x16, Shiftmax b = 8, ShiftGELU) under random latency. */
     @Test
     void deitTinyLayerOnTheDefaults() {
-        Config cfg = config(ModelShape.DEIT_TINY, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU,
+        Config cfg = config(ModelShape.DEIT_TINY, EncoderLayer.SoftmaxMode.SHIFTMAX, 8, EncoderLayer.GeluMode.SHIFTGELU,
                 "model.preset=deit-tiny");
-        Run r = runLayer(ModelShape.DEIT_TINY, Seeds.of("TopLayerCosimTest", 197), EncoderLayer.SoftmaxMode.SHIFTMAX, 16,
+        Run r = runLayer(ModelShape.DEIT_TINY, Seeds.of("TopLayerCosimTest", 197), EncoderLayer.SoftmaxMode.SHIFTMAX, 8,
                 EncoderLayer.GeluMode.SHIFTGELU, cfg, AxiMemory.Config.random(10, 40, 800));
         System.out.printf("DeiT-Tiny layer: %d commands, %d cycles, counters %s, MAC utilisation %.1f %%, %.2f s (%.0f cycles/s)%n",
                 r.commands(), r.cycles(), r.counters(), 100 * r.macUtilisation(256), r.wallSeconds(),

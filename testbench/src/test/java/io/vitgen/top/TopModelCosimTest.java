@@ -42,8 +42,10 @@ class TopModelCosimTest {
     }
 
     static Config config(VitGeometry g, String... sets) {
+        // the models here are post-training quantized with Shiftmax b = 16 (docs/top.md, "Attention arithmetic")
         Map<String, String> kv = new HashMap<>(Map.of("model.preset", "custom", "model.tokens", "" + g.tokens(),
-                "model.channels", "" + g.channels(), "model.heads", "" + g.heads(), "model.mlp", "" + g.mlp()));
+                "model.channels", "" + g.channels(), "model.heads", "" + g.heads(), "model.mlp", "" + g.mlp(),
+                "softmax.out.bits", "16"));
         for (String s : sets) {
             String[] p = s.split("=", 2);
             kv.put(p[0], p[1]);

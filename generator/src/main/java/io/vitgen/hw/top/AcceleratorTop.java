@@ -243,7 +243,7 @@ public final class AcceleratorTop {
     /** The opcodes a compute unit can run (docs/commands.md "Units and queues"). */
     public static Set<Integer> opcodesOf(Unit u) {
         return switch (u) {
-            case GEMM -> Set.of(Command.OP_GEMM, Command.OP_RESADD);
+            case GEMM -> Set.of(Command.OP_GEMM);
             case SOFTMAX -> Set.of(Command.OP_SOFTMAX, Command.OP_ATTNV);
             case LNORM -> Set.of(Command.OP_LAYERNORM);
             case GELU -> Set.of(Command.OP_GELU);
@@ -293,7 +293,7 @@ public final class AcceleratorTop {
 
     /**
      * Attaches the GEMM unit {@code vitgen_top_gemm} (docs/top-gemm.md) with its channels a, w, t, r
-     * and o; it runs GEMM (a RESADD in the GEMM queue stops the stream with ERROR bit 1).
+     * and o; it runs GEMM.
      */
     public AcceleratorTop attachGemm(GemmUnit.Params p) {
         if (p.bb() != params.bb()) {
@@ -408,7 +408,6 @@ public final class AcceleratorTop {
     private static String opName(int op) {
         return switch (op) {
             case Command.OP_GEMM -> "GEMM";
-            case Command.OP_RESADD -> "RESADD";
             case Command.OP_SOFTMAX -> "SOFTMAX";
             case Command.OP_ATTNV -> "ATTNV";
             case Command.OP_LAYERNORM -> "LAYERNORM";
@@ -421,8 +420,7 @@ public final class AcceleratorTop {
         };
     }
 
-    private static final Map<Integer, String> OP_WIRE = Map.of(Command.OP_GEMM, "is_gemm", Command.OP_RESADD,
-            "is_resadd", Command.OP_SOFTMAX, "is_softmax", Command.OP_ATTNV, "is_attnv", Command.OP_LAYERNORM,
+    private static final Map<Integer, String> OP_WIRE = Map.of(Command.OP_GEMM, "is_gemm", Command.OP_SOFTMAX, "is_softmax", Command.OP_ATTNV, "is_attnv", Command.OP_LAYERNORM,
             "is_lnorm", Command.OP_GELU, "is_gelu");
 
     private static String mask(int width, List<Integer> bits) {

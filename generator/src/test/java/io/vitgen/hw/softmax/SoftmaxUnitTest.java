@@ -35,9 +35,9 @@ class SoftmaxUnitTest {
     void defaultConfigurationGivesTheLinearUnitWithAnIterativeDivider() {
         SoftmaxUnit.Params p = SoftmaxUnit.params(ConfigLoader.defaults());
         // DeiT-Tiny: 197 keys over 4 lanes = 50 beats >= 32, one iterative division per row keeps up
-        assertEquals(new SoftmaxUnit.Params(4, 1024, false, 16), p);
+        assertEquals(new SoftmaxUnit.Params(4, 1024, false, 8), p);
         assertEquals(256, p.maxBeats());
-        assertEquals(16, p.laneOutBits());
+        assertEquals(8, p.laneOutBits());
         List<ModuleSpec> blocks = SoftmaxUnit.blocks(ConfigLoader.defaults());
         assertEquals(List.of(SoftmaxUnit.NAME), blocks.stream().map(ModuleSpec::name).toList());
     }
@@ -45,7 +45,7 @@ class SoftmaxUnitTest {
     @Test
     void shortRowsPerBeatSelectADividerBankOrThePipelinedDivider() {
         // 197 keys over 8 lanes = 25 beats: 2 dividers in turn; over 16 lanes = 13 beats: 3
-        assertEquals(new SoftmaxUnit.Params(8, 1024, false, 16, false, 2),
+        assertEquals(new SoftmaxUnit.Params(8, 1024, false, 8, false, 2),
                 SoftmaxUnit.params(config("softmax.lanes=8")));
         assertEquals(3, SoftmaxUnit.params(config("softmax.lanes=16")).dividers());
         assertEquals(11, SoftmaxUnit.params(config("softmax.lanes=16")).minFullRateBeats());
