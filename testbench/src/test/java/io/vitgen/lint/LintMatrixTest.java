@@ -126,6 +126,9 @@ class LintMatrixTest {
                 problems.append(Lint.run(files, "vitgen_axis_fifo", Map.of("DATA_W", width, "DEPTH", depth)));
             }
         }
+        for (int depth : new int[] {1, 2, 17}) {            // the FIFO's widest DATA_W
+            problems.append(Lint.run(files, "vitgen_axis_fifo", Map.of("DATA_W", 32768, "DEPTH", depth)));
+        }
         for (int pipelined : new int[] {0, 1}) {
             for (int[] w : new int[][] {{2, 1}, {3, 5}, {17, 17}, {31, 31}, {64, 17}, {64, 64}}) {
                 problems.append(Lint.run(files, "vitgen_divider", Map.of("PIPELINED", pipelined,

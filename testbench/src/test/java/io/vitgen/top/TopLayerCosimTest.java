@@ -158,6 +158,29 @@ class TopLayerCosimTest {
         }
     }
 
+    /**
+     * Memory ports wider than the tests above (BB = 32 and 64 bytes: a buffer word wider than most
+     * rows of this layer, the fetch's nine command words in one beat and a bit): a small layer on a
+     * 256-bit top and on a 512-bit top with an int8x2 array, every intermediate tensor compared.
+     */
+    @Test
+    void widePorts256And512Bits() {
+        ModelShape s = new ModelShape(8, 32, 2, 64);
+        Object[][] cases = {
+            {AxiMemory.Config.fixed(8), new String[] {"mac.rows=4", "mac.cols=4", "target.mem.bits=256"}},
+            {AxiMemory.Config.random(1, 40, 600),
+                new String[] {"mac.rows=4", "mac.cols=8", "mac.dsp.packing=int8x2", "target.mem.bits=512"}},
+        };
+        for (Object[] c : cases) {
+            Config cfg = config(s, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU, (String[]) c[1]);
+            Run r = runLayer(s, 1, EncoderLayer.SoftmaxMode.SHIFTMAX, 16, EncoderLayer.GeluMode.SHIFTGELU, cfg,
+                    (AxiMemory.Config) c[0], true, null);
+            System.out.printf("wide port layer %s %s: %d commands, %d cycles, LOAD %d, STORE %d, %.2f s%n", s,
+                    String.join(" ", (String[]) c[1]), r.commands(), r.cycles(), r.counters().get("load"),
+                    r.counters().get("store"), r.wallSeconds());
+        }
+    }
+
     /** A wrong weight byte in memory is named by the first tensor it changes, with token and channel. */
     @Test
     void aWrongWeightIsNamedByTensorTokenAndChannel() {
