@@ -109,6 +109,10 @@ final class GenerateCommand extends CliCommand {
             io.err().println(name() + ": " + e.getMessage());
             io.err().println("Nothing was written.");
             return 2;
+        } catch (IllegalArgumentException e) {          // a configuration the top builder refuses (before any write)
+            io.err().println(name() + ": " + e.getMessage());
+            io.err().println("Nothing was written.");
+            return 2;
         } catch (DesignWriter.PartialWriteException e) {
             io.err().println(name() + ": " + e.getMessage());
             return 1;
