@@ -58,15 +58,16 @@ class EstimateSweepCommandTest {
 
     @Test
     void reportMdHoldsTheSameEstimate(@TempDir Path tmp) throws Exception {
-        MainTest.Run g = run("generate", "--out", tmp.toString(), "--set", "target.board=kv260");
+        // ultra96v2 (16 x 16 int8x2): kv260's 16 x 32 int8x2 is refused by generate for now (docs/top.md)
+        MainTest.Run g = run("generate", "--out", tmp.toString(), "--set", "target.board=ultra96v2");
         assertEquals(0, g.code(), g.err());
         String report = Files.readString(tmp.resolve("vit_accel/report.md"));
-        Performance.Estimate e = Performance.of(new ConfigLoader().warnings(w -> { }).set("target.board=kv260").load());
+        Performance.Estimate e = Performance.of(new ConfigLoader().warnings(w -> { }).set("target.board=ultra96v2").load());
         assertTrue(report.contains("## Performance estimate\n\n" + String.format(java.util.Locale.ROOT,
-                "deit-tiny on a 16 x 32 int8x2 array (the generated array), 300 MHz: %,.1f images/s, %,d cycles per image",
+                "deit-tiny on a 16 x 16 int8x2 array (the generated array), 250 MHz: %,.1f images/s, %,d cycles per image",
                 e.imagesPerSecond(), e.imageCycles())), report);
-        assertTrue(report.contains("| QKV projection | gemm | 197 x 192 x 576 | 1 | 234 |"), report);
-        assertTrue(report.contains("| share of xck26-sfvc784-2LV-c |"), report);
+        assertTrue(report.contains("| QKV projection | gemm | 197 x 192 x 576 | 1 | 468 |"), report);
+        assertTrue(report.contains("| share of xczu3eg-sbva484-1-e |"), report);
     }
 
     @Test
