@@ -88,16 +88,7 @@ class SimKitTest {
                 counters.get("cycles_to_interrupt"), expected.length);
 
         // the same binary with one expected byte changed: exit 1, the byte named
-        byte[] bad = expected.clone();
-        bad[777] ^= 0x10;
-        Files.write(sim.resolve("bad-expected.bin"), bad);
-        Files.writeString(sim.resolve("bad.cfg"), cfg.replace("expected expected.bin", "expected bad-expected.bin"));
-        Run fail = run(sim, "./obj_dir/Vkit", "bad.cfg");
-        assertEquals(1, fail.exit(), fail.output());
-        assertTrue(fail.output().contains("FAIL: 1 bytes differ; first: output output byte 777"), fail.output());
-        for (String f : List.of("bad.cfg", "bad-expected.bin")) {
-            Files.delete(sim.resolve(f));
-        }
+        flippedByteFails(sim, cfg, expected, 777, 0x10, "output output byte 777");
     }
 
     /** 32 px, patch 8 (17 tokens), C 32, 2 heads, MLP 64, 2 layers, 10 classes: the README's small model. */
@@ -167,13 +158,22 @@ class SimKitTest {
         System.out.printf("simulation kit of a model file: %d commands, %d cycles to the interrupt (4x4 array), logits %s%n",
                 commands, counters.get("cycles_to_interrupt"), java.util.Arrays.toString(logits));
 
-        byte[] bad = want.array().clone();
-        bad[5] ^= 0x01;
+        flippedByteFails(sim, cfgText, want.array(), 5, 0x01, "output logits byte 5");
+    }
+
+    /**
+     * The kit's binary against its expected outputs with one byte flipped: exit 1, and the report
+     * names that byte ({@code where}); the altered files are removed again.
+     */
+    private static void flippedByteFails(Path sim, String cfg, byte[] expected, int at, int mask, String where)
+            throws Exception {
+        byte[] bad = expected.clone();
+        bad[at] ^= (byte) mask;
         Files.write(sim.resolve("bad-expected.bin"), bad);
-        Files.writeString(sim.resolve("bad.cfg"), cfgText.replace("expected expected.bin", "expected bad-expected.bin"));
+        Files.writeString(sim.resolve("bad.cfg"), cfg.replace("expected expected.bin", "expected bad-expected.bin"));
         Run fail = run(sim, "./obj_dir/Vkit", "bad.cfg");
         assertEquals(1, fail.exit(), fail.output());
-        assertTrue(fail.output().contains("FAIL: 1 bytes differ; first: output logits byte 5"), fail.output());
+        assertTrue(fail.output().contains("FAIL: 1 bytes differ; first: " + where), fail.output());
         for (String f : List.of("bad.cfg", "bad-expected.bin")) {
             Files.delete(sim.resolve(f));
         }
