@@ -19,6 +19,7 @@ import io.vitgen.compile.Interpreter;
 import io.vitgen.compile.Operand;
 import io.vitgen.compile.Space;
 import io.vitgen.compile.Unit;
+import io.vitgen.golden.DyadicScale;
 import io.vitgen.golden.Seeds;
 import io.vitgen.hw.MacArray;
 import io.vitgen.hw.top.AcceleratorTop;
@@ -80,6 +81,102 @@ class TopGemmCosimTest {
             }
         }
         return new BufferPlan(cap, 16);
+    }
+
+    /** A REQUANT GEMM with a per-tensor scale (no bias), or RAW with split16. */
+    static Command.Gemm gemm(Command.Deps d, boolean split, boolean wt, Operand a, Operand w, Operand out, int m, int k,
+                             int n) {
+        Command.Epilogue e = split ? Command.Epilogue.RAW : Command.Epilogue.REQUANT;
+        return new Command.Gemm(d, e, split, wt, a, w, out, m, k, n, null, null,
+                split ? null : DyadicScale.fromRatio(2e-3), null, null);
+    }
+
+    /**
+     * Consecutive GEMM commands in one stream, so that the GEMM unit sees each next command while it
+     * runs the current one and prefetches its first A tile (docs/top-units.md): independent commands
+     * (prefetched), a command reading the output of the command before the current one (prefetched:
+     * that one is complete), a command reading the current one's output (not prefetched: the unit
+     * must wait for the writes), W transposed, split16 (two bytes an element), M below and above the
+     * array's rows. Every byte of the written spaces equals the interpreter's, under fixed and random
+     * memory latency.
+     */
+    @Test
+    void consecutiveGemmsWithPrefetchMatchTheInterpreter() {
+        long seed = Seeds.of("TopGemmCosimTest.prefetch", 0x9F37L);
+        Random rnd = new Random(seed);
+        AcceleratorTop top = new AcceleratorTop(P).attachGemm(G);
+        Map<Space, byte[]> buf = new EnumMap<>(Space.class);
+        for (Space sp : SPACES) {
+            byte[] b = new byte[SPACE];
+            rnd.nextBytes(b);
+            buf.put(sp, b);
+        }
+        // split16 operand in RES: non-negative int16 elements
+        for (int i = 0; i < 6 * 24; i += 2) {
+            buf.get(Space.RES)[i + 1] &= 0x7f;
+        }
+        Command.Deps none = Command.Deps.NONE;
+        List<Command.Gemm> gs = List.of(
+            gemm(new Command.Deps(Unit.LOAD.bit(), 0), false, false, Operand.of(Space.ACT, 0, 40),
+                    Operand.of(Space.WGT, 0, 24), Operand.of(Space.HID, 0, 24), 13, 40, 24),
+            gemm(none, false, true, Operand.of(Space.ACT, 1024, 40), Operand.of(Space.WGT, 2048, 40),
+                    Operand.of(Space.HID, 4096, 20), 9, 40, 20),
+            gemm(none, false, false, Operand.of(Space.HID, 0, 24), Operand.of(Space.WGT, 4096, 16),
+                    Operand.of(Space.ATT, 0, 16), 13, 24, 16),
+            gemm(none, false, false, Operand.of(Space.ATT, 0, 16), Operand.of(Space.WGT, 6000, 8),
+                    Operand.of(Space.HID, 8192, 8), 13, 16, 8),
+            gemm(none, true, false, Operand.of(Space.RES, 0, 24), Operand.of(Space.WGT, 7000, 8),
+                    Operand.of(Space.HID, 12000, 32), 6, 12, 8),
+            gemm(none, false, false, Operand.of(Space.ACT, 3000, 40), Operand.of(Space.WGT, 0, 24),
+                    Operand.of(Space.ATT, 8192, 24), 3, 40, 24),
+            gemm(none, false, true, Operand.of(Space.ATT, 8192, 24), Operand.of(Space.WGT, 9000, 24),
+                    Operand.of(Space.HID, 14000, 5), 3, 24, 5));
+        List<Command> cmds = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        int n = SPACES.length;
+        for (int i = 0; i < n; i++) {
+            Command.Deps d = i == n - 1 ? new Command.Deps(0, Unit.GEMM.bit()) : Command.Deps.NONE;
+            cmds.add(new Command.Load(d, Operand.of(Space.DRAM, (long) i * SPACE, SPACE), Operand.of(SPACES[i], 0, SPACE),
+                    1, SPACE));
+            labels.add("load " + SPACES[i]);
+        }
+        for (int i = 0; i < gs.size(); i++) {
+            Command.Gemm g = gs.get(i);
+            cmds.add(i == gs.size() - 1 ? GemmRig.withDeps(g, new Command.Deps(g.deps().waits(), Unit.STORE.bit())) : g);
+            labels.add("gemm " + i);
+        }
+        long hidAddr = (long) n * SPACE;
+        long attAddr = hidAddr + SPACE;
+        cmds.add(new Command.Store(new Command.Deps(Unit.GEMM.bit(), 0), Operand.of(Space.HID, 0, SPACE),
+                Operand.of(Space.DRAM, hidAddr, SPACE), 1, SPACE));
+        labels.add("store HID");
+        cmds.add(new Command.Store(none, Operand.of(Space.ATT, 0, SPACE), Operand.of(Space.DRAM, attAddr, SPACE), 1, SPACE));
+        labels.add("store ATT");
+        cmds.add(new Command.End(none));
+        labels.add("end");
+        byte[] words = CommandCodec.toBytes(CommandCodec.encode(cmds));
+        long cmdAddr = attAddr + SPACE;
+        byte[] image = new byte[(int) cmdAddr + words.length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(buf.get(SPACES[i]), 0, image, i * SPACE, SPACE);
+        }
+        System.arraycopy(words, 0, image, (int) cmdAddr, words.length);
+        Interpreter.Run want = Interpreter.run(cmds, labels, image, plan(), List.of(), seed, 2);
+        AxiMemory.Config[] mems = {AxiMemory.Config.fixed(8), AxiMemory.Config.random(1, 40, 600)};
+        for (int r = 0; r < mems.length; r++) {
+            try (TopRig rig = new TopRig(top, seed + r, mems[r])) {
+                TopRig.Outcome o = rig.run(image, 0, cmdAddr, 0, image.length, 2_000_000);
+                assertTrue(o.done() && !o.failed(), "memory " + r + ": status " + o.status() + ", error " + o.error());
+                assertEquals(0, o.error(), "ERROR register");
+                byte[] got = rig.mem.dump(hidAddr, 2 * SPACE);
+                for (int b = 0; b < 2 * SPACE; b++) {
+                    if (got[b] != want.dram()[(int) hidAddr + b]) {
+                        fail("memory " + r + ": " + (b < SPACE ? "HID" : "ATT") + " byte " + b % SPACE + " expected "
+                                + want.dram()[(int) hidAddr + b] + ", got " + got[b]);
+                    }
+                }
+            }
+        }
     }
 
     @Test
