@@ -394,7 +394,7 @@ public final class Performance {
                 macs += (long) g.m() * g.k() * g.n();
                 tilesK += p[0];
                 tilesB += p[1];
-                busy += p[2];
+                busy += r.cost()[i];      // p[2] less what the prefetch of its first A tile saved
                 if (g.split16()) {
                     second += p[0] / 2;
                 }
@@ -414,7 +414,8 @@ public final class Performance {
         }
         l.add(new Loss("tiles waiting for the drain, the requantizer or the W stream (K < " + s.backToBackK()
                 + " or W rows wider than the buffer beat)", tilesB - tilesK));
-        l.add(new Loss("per GEMM command: first A tile, pipeline fill, last drain, epilogue, handshake", busy - tilesB));
+        l.add(new Loss("per GEMM command: first A tile (unless prefetched), pipeline fill, last drain, epilogue, handshake",
+                busy - tilesB));
         l.add(new Loss("GEMM unit idle, waiting for loads (weights, constants, input)", idle.get("LOAD")));
         l.add(new Loss("GEMM unit idle, waiting for LayerNorm", idle.get("LNORM")));
         l.add(new Loss("GEMM unit idle, waiting for softmax (or attention x V by shifts)", idle.get("SOFTMAX")));

@@ -58,6 +58,56 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         return 2;
     }
 
+    /**
+     * The GEMM unit loads the next GEMM command's first A tile while it runs the current one (its
+     * reader then starts at once), unless that tile shares a byte with the current command's output
+     * (rtl-templates/top_gemm, "prefetch"): the saving is the tile's beats.
+     */
+    @Override
+    public long prefetch(Command prev, Command next) {
+        if (!(prev instanceof Command.Gemm p) || !(next instanceof Command.Gemm g)) {
+            return 0;
+        }
+        int e = g.split16() ? 2 : 1;
+        int rv = Math.min(g.m(), shape.rows());
+        long aLo = g.a().addr();
+        long aHi = aLo + (long) (rv - 1) * g.a().stride() + (long) g.k() * e;
+        long oLo = p.out().addr();
+        long oHi = oLo + (long) (p.m() - 1) * p.out().stride() + (long) p.n() * p.epilogue().outBytes();
+        if (g.a().space() == p.out().space() && aLo < oHi && oLo < aHi) {
+            return 0;
+        }
+        return (long) rv * ceil((long) g.k() * e, bb);
+    }
+
+    /**
+     * A GEMM's A loader is done and the free half of the tile memory is there from the start of its
+     * last row tile: that row tile's tiles, the engine's drain, the epilogue and the handshake before
+     * its completion.
+     */
+    @Override
+    public long prefetchWindow(Command prev) {
+        if (!(prev instanceof Command.Gemm g)) {
+            return 0;
+        }
+        MacArray.Shape s = shape;
+        int passes = g.split16() ? 2 : 1;
+        long colTiles = ceil(g.n(), s.cols());
+        int cv = Math.min(g.n(), s.cols());
+        long wBeats = g.wTransposed() ? (long) cv * ceil(g.k(), bb) : (long) g.k() * ceil(cv, bb);
+        long perTile = Math.max(Math.max(g.k(), s.backToBackK()), wBeats);
+        long rowTiles = ceil(g.m(), s.rows());
+        int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
+        return colTiles * passes * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats() + GEMM_EPILOGUE
+                + GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + (g.split16() ? 16 : 0);
+    }
+
+    /** The registered check and the descriptor, then the buffer's latency. */
+    @Override
+    public long prefetchLatency() {
+        return 2 + BUF_LATENCY;
+    }
+
     /** Cycles of one command. */
     @Override
     public long cycles(Command c) {

@@ -35,6 +35,26 @@ public final class StreamTiming {
 
         /** Cycles from END's dispatch to the interrupt. */
         long endCycles();
+
+        /**
+         * Cycles of {@code next}'s start that its unit can do while it still runs {@code prev}, the
+         * command before it in the same queue (the GEMM unit's prefetch of the next command's first A
+         * tile); 0 when it cannot (another unit, or next reads what prev writes). The saving is taken
+         * off next's cycles.
+         */
+        default long prefetch(Command prev, Command next) {
+            return 0;
+        }
+
+        /** Cycles before {@code prev}'s completion from which a prefetch for the next command can run. */
+        default long prefetchWindow(Command prev) {
+            return 0;
+        }
+
+        /** Cycles from the next command being shown to its prefetch's first buffer beat. */
+        default long prefetchLatency() {
+            return 0;
+        }
     }
 
     /** When each command started and ended (cycles from START), and what the GEMM unit waited for. */
@@ -79,6 +99,8 @@ public final class StreamTiming {
             order[u] = new ArrayList<>();
         }
         long[] unitFree = new long[units];
+        int[] last = new int[units];      // the command each unit ran last (-1: none yet)
+        Arrays.fill(last, -1);
         long fetchFree = 0;
         long readFree = 0;      // the DMA read engine, shared by fetch and LOAD
         long fetchBusy = 0;
@@ -95,7 +117,7 @@ public final class StreamTiming {
                     continue;
                 }
                 int i = queue[u].peekFirst();
-                long t = Math.max(unitFree[u], dispatch[i]);
+                long shown = dispatch[i];
                 Command.Deps d = commands.get(i).deps();
                 boolean ready = true;
                 for (int p = 0; p < units && ready; p++) {
@@ -104,12 +126,17 @@ public final class StreamTiming {
                         if (k >= signals[p][u].size()) {
                             ready = false;
                         } else {
-                            t = Math.max(t, signals[p][u].get(k));
+                            shown = Math.max(shown, signals[p][u].get(k));
                         }
                     }
                 }
+                long t = Math.max(unitFree[u], shown);
                 if (u == Unit.LOAD.ordinal()) {
                     t = Math.max(t, readFree);
+                }
+                if (ready) {
+                    // the unit takes a command only once the prefetch of its first tile is done
+                    t = Math.max(t, prefetchEnd(commands, costs, last[u], i, shown, end));
                 }
                 if (ready && (t < best || (t == best && u == Unit.LOAD.ordinal()))) {
                     best = t;
@@ -151,7 +178,9 @@ public final class StreamTiming {
             if (bestUnit >= 0 && best <= fetchAt) {
                 int i = queue[bestUnit].pollFirst();
                 Command c = commands.get(i);
-                long d = costs.cycles(c);
+                long d = costs.cycles(c) - saved(commands, costs, last[bestUnit], i, dispatchAndTokens(commands, c,
+                        dispatch[i], signals, taken, bestUnit), end);
+                last[bestUnit] = i;
                 // what the unit waited for last (for "where the cycles go")
                 long ready = Math.max(unitFree[bestUnit], dispatch[i]);
                 Unit why = null;
@@ -209,5 +238,41 @@ public final class StreamTiming {
             }
         }
         return new Result(endTime, dispatch, start, end, cost, busy, fetchBusy, waitedFor, idleBefore);
+    }
+
+    /** When a queue head is shown to its unit: dispatched, with every token it waits for signalled. */
+    private static long dispatchAndTokens(List<Command> commands, Command c, long dispatched, ArrayList<Long>[][] signals,
+                                          int[][] taken, int u) {
+        long t = dispatched;
+        for (int p = 0; p < signals.length; p++) {
+            if ((c.deps().waits() & (1 << p)) != 0) {
+                t = Math.max(t, signals[p][u].get(taken[p][u]));
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The prefetch of command i while the unit still runs {@code prev}: it starts when i is shown
+     * ({@code shown}) and prev's window has opened, and only while prev runs; its end, or -1.
+     */
+    private static long prefetchEnd(List<Command> commands, Costs costs, int prev, int i, long shown, long[] end) {
+        if (prev < 0) {
+            return -1;
+        }
+        long save = costs.prefetch(commands.get(prev), commands.get(i));
+        if (save <= 0) {
+            return -1;
+        }
+        long from = Math.max(shown, end[prev] - costs.prefetchWindow(commands.get(prev)));
+        if (from >= end[prev]) {
+            return -1;
+        }
+        return from + costs.prefetchLatency() + save;
+    }
+
+    /** Cycles a prefetch saved command i. */
+    private static long saved(List<Command> commands, Costs costs, int prev, int i, long shown, long[] end) {
+        return prefetchEnd(commands, costs, prev, i, shown, end) < 0 ? 0 : costs.prefetch(commands.get(prev), commands.get(i));
     }
 }
