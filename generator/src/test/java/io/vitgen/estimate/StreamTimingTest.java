@@ -133,4 +133,110 @@ class StreamTimingTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> StreamTiming.run(s, COSTS, 4));
         assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
     }
+    /** GEMMs of 1,000 cycles whose next command can load 300 cycles ahead in the last 400 of the one before. */
+    private static final StreamTiming.Costs PREFETCH = new StreamTiming.Costs() {
+        @Override
+        public long cycles(Command c) {
+            return c instanceof Command.Gemm ? 1000 : 0;
+        }
+
+        @Override
+        public long fetch(Command c) {
+            return 10;
+        }
+
+        @Override
+        public long endCycles() {
+            return 2;
+        }
+
+        @Override
+        public long prefetch(Command prev, Command next) {
+            // no prefetch when next reads what prev writes (here: the same space)
+            return ((Command.Gemm) next).a().space() == ((Command.Gemm) prev).out().space() ? 0 : 300;
+        }
+
+        @Override
+        public long prefetchWindow(Command prev) {
+            return 400;
+        }
+
+        @Override
+        public long prefetchLatency() {
+            return 6;
+        }
+    };
+
+    private static Command gemm(Operand a, Operand out) {
+        return new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RAW, false, false, a, ACT, out, 4, 8, 8, null, null,
+                null, null, null);
+    }
+
+    @Test
+    void theGemmUnitPrefetchesTheNextFirstTileUnlessItReadsTheRunningOutput() {
+        List<Command> s = List.of(
+                gemm(ACT, RES),   // fetched 0..10, runs 10..1010
+                gemm(ACT, RES),   // fetched 10..20; prefetch from 1010 - 400 = 610 to 610 + 6 + 300 = 916: runs 1010..1710
+                gemm(RES, ACT),   // reads RES, which the one before writes: no prefetch, runs 1710..2710
+                gemm(ACT, RES),   // reads ACT, which the one before writes: no prefetch, 2710..3710
+                new Command.End(Command.Deps.NONE));   // fetched once all are done: 3710..3720, + 2
+        StreamTiming.Result r = StreamTiming.run(s, PREFETCH, 4);
+        assertEquals(10, r.start()[0]);
+        assertEquals(1010, r.start()[1]);
+        assertEquals(700, r.cost()[1]);
+        assertEquals(1710, r.start()[2]);
+        assertEquals(1000, r.cost()[2]);
+        assertEquals(2710, r.start()[3]);
+        assertEquals(1000, r.cost()[3]);
+        assertEquals(3722, r.total());
+    }
+
+    @Test
+    void aLatePrefetchDelaysTheStartNotTheSaving() {
+        List<Command> s = List.of(
+                gemm(ACT, RES),                                     // fetched 0..10, runs 10..1010
+                load(9, deps(List.of(), List.of(Unit.GEMM))),       // fetched 10..20, runs 20..920 (the read engine)
+                // fetched after the LOAD 920..930 and shown then (its token came at 920): prefetch 930..1236,
+                // so the unit takes it at 1236 (not 1010) and it runs 700 cycles: 1236..1936
+                new Command.Gemm(deps(List.of(Unit.LOAD), List.of()), Command.Epilogue.RAW, false, false, ACT, ACT, RES,
+                        4, 8, 8, null, null, null, null, null),
+                new Command.End(Command.Deps.NONE));
+        StreamTiming.Costs c = new StreamTiming.Costs() {
+            @Override
+            public long cycles(Command x) {
+                return x instanceof Command.Load ? 900 : PREFETCH.cycles(x);
+            }
+
+            @Override
+            public long fetch(Command x) {
+                return 10;
+            }
+
+            @Override
+            public long endCycles() {
+                return 2;
+            }
+
+            @Override
+            public long prefetch(Command prev, Command next) {
+                return PREFETCH.prefetch(prev, next);
+            }
+
+            @Override
+            public long prefetchWindow(Command prev) {
+                return 400;
+            }
+
+            @Override
+            public long prefetchLatency() {
+                return 6;
+            }
+        };
+        StreamTiming.Result r = StreamTiming.run(s, c, 4);
+        assertEquals(1010, r.end()[0]);
+        assertEquals(920, r.end()[1]);
+        assertEquals(930, r.dispatch()[2]);
+        assertEquals(930 + 6 + 300, r.start()[2]);
+        assertEquals(700, r.cost()[2]);
+    }
 }
