@@ -120,11 +120,17 @@ public final class MacArray {
         /**
          * Cycles from a tile's last operand beat to its first output row: the last flag crosses row
          * 0 (C' cycles), the drain starts, then the drain register, the row FIFO, the serializer, the
-         * requantizer and the reassembly of its parts. Independent of R (the rows drain as they
-         * finish).
+         * requantizer and the reassembly of its parts; above 4 rows one more for the drain's group
+         * register, and one more unpacked (vitgen_mac_pe loads its shadow from the accumulator, the
+         * DSP's P register). Otherwise independent of R (the rows drain as they finish).
          */
         public int latency() {
-            return cols / colsPerCell() + 12 + reqBeats();
+            return cols / colsPerCell() + 12 + reqBeats() + (pipelinedDrain() ? 1 : 0) + (packInt8x2 ? 0 : 1);
+        }
+
+        /** True when the drain selects through group registers (more than 4 rows: vitgen_mac_array). */
+        public boolean pipelinedDrain() {
+            return rows > 4;
         }
 
         /** DSP48E2 of the requantizer: 4 per lane for the exact ~33 x 32-bit product. */

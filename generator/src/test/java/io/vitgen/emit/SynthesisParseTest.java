@@ -34,4 +34,45 @@ class SynthesisParseTest {
         Resources r = Synthesis.parse("top", log);
         assertEquals(new Resources("top", 9, 13, 4, 2, 1, 2), r);
     }
+
+    @Test
+    void readsTheDesignHierarchyTotalsOfAHierarchicalRun() {
+        List<String> log = List.of(
+                "=== $paramod$97f7\\vitgen_mac_pe ===",
+                "   Number of cells:                  4",
+                "     DSP48E2                         1",
+                "     LUT3                            3",
+                "",
+                "=== vitgen_mac_array ===",
+                "   Number of cells:                  6",
+                "     $paramod$97f7\\vitgen_mac_pe    4",
+                "     LUT6                            2",
+                "",
+                "=== design hierarchy ===",
+                "",
+                "   vitgen_mac_array                  1",
+                "     $paramod$97f7\\vitgen_mac_pe    4",
+                "",
+                "   Number of wires:                 40",
+                "   Number of cells:                 18",
+                "     DSP48E2                         4",
+                "     FDRE                            2",
+                "     LUT3                           12",
+                "     LUT6                            2",
+                "     SRLC32E                         1",
+                "",
+                "End of script.");
+        assertEquals(new Resources("vitgen_mac_array", 15, 2, 4, 0, 0, 0), Synthesis.parse("vitgen_mac_array", log));
+    }
+
+    @Test
+    void aModuleTableWithSubmoduleInstancesIsReadPastTheirLines() {
+        List<String> log = List.of(
+                "=== top ===",
+                "   Number of cells:                  5",
+                "     $paramod\\sub                   1",
+                "     FDRE                            3",
+                "     LUT2                            1");
+        assertEquals(new Resources("top", 1, 3, 0, 0, 0, 0), Synthesis.parse("top", log));
+    }
 }

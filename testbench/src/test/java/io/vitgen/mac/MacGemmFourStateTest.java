@@ -295,12 +295,12 @@ class MacGemmFourStateTest {
                 for (int r = rows - 1; r >= 0; r--) {
                     a.append(r < m ? bits(t.a()[r][i], aw) : (xOnInvalidLanes ? "x".repeat(aw) : "0".repeat(aw)));
                 }
-                aMem.add((last ? "1" : "0") + bits((1L << m) - 1, rows) + a);
+                aMem.add((last ? "1" : "0") + keep(m, rows) + a);
                 StringBuilder w = new StringBuilder();
                 for (int c = cols - 1; c >= 0; c--) {
                     w.append(c < n ? bits(t.w()[i][c], ww) : (xOnInvalidLanes ? "x".repeat(ww) : "0".repeat(ww)));
                 }
-                wMem.add((last ? "1" : "0") + bits((1L << n) - 1, cols) + w);
+                wMem.add((last ? "1" : "0") + keep(n, cols) + w);
             }
             StringBuilder ch = new StringBuilder();
             for (int c = cols - 1; c >= 0; c--) {
@@ -394,6 +394,11 @@ class MacGemmFourStateTest {
         }
         sb.append("    end\n");
         return sb.toString();
+    }
+
+    /** tkeep with the low {@code valid} of {@code width} lanes set (a string: 64 lanes do not fit a mask in a long). */
+    private static String keep(int valid, int width) {
+        return "0".repeat(width - valid) + "1".repeat(valid);
     }
 
     private static String bits(long value, int width) {

@@ -109,80 +109,10 @@ public final class MacResources {
         report(files, "vitgen_requant", Requant.parameters(4, 16, 8));
     }
 
-    /**
-     * {@code synth_xilinx -family xcup} without {@code -flatten}: each distinct module is mapped once,
-     * and the cells of the whole hierarchy are counted (Yosys' "design hierarchy" totals), which
-     * makes 64x64 arrays take minutes instead of hours.
-     */
+    /** Hierarchical {@code synth_xilinx -family xcup} ({@link Synthesis#script}), at most an hour. */
     static Resources hierarchical(List<Path> files, String top, Map<String, Long> params) throws Exception {
-        StringBuilder script = new StringBuilder();
-        for (Path f : files) {
-            script.append("read_verilog -defer ").append(f.toAbsolutePath()).append('\n');
-        }
-        script.append("hierarchy -top ").append(top);
-        params.forEach((k, v) -> script.append(" -chparam ").append(k).append(' ').append(v));
-        script.append("\nsynth_xilinx -family xcup -top ").append(top).append("\nstat\n");
-        Path dir = java.nio.file.Files.createTempDirectory("vitgen-yosys-h");
-        Path ys = dir.resolve("synth.ys");
-        Path log = dir.resolve("yosys.log");
-        java.nio.file.Files.writeString(ys, script);
-        Process p = new ProcessBuilder("yosys", "-q", "-l", log.toString(), "-s", ys.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.txt").toFile()).start();
-        if (!p.waitFor(60, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("yosys failed or timed out on " + top + "; see " + log);
-        }
-        List<String> lines = java.nio.file.Files.readAllLines(log);
-        // the last "design hierarchy" section holds the totals of the whole tree
-        int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("=== design hierarchy ===")) {
-                start = i;
-            }
-        }
-        if (start < 0) {
-            // a design without submodules: its only table
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains("Number of cells:")) {
-                    start = i;
-                }
-            }
-        }
-        long lut = 0, ff = 0, dsp = 0, b36 = 0, b18 = 0, carry = 0;
-        boolean counting = false;
-        for (int i = start; i < lines.size(); i++) {
-            String l = lines.get(i);
-            if (l.contains("Number of cells:")) {
-                counting = true;
-                continue;
-            }
-            if (!counting) {
-                continue;
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$").matcher(l);
-            if (!m.matches()) {
-                if (l.isBlank()) {
-                    continue;
-                }
-                break;
-            }
-            String cell = m.group(1);
-            long n = Long.parseLong(m.group(2));
-            if (cell.matches("LUT[1-6]") || cell.startsWith("SRL") || (cell.startsWith("RAM") && !cell.startsWith("RAMB"))) {
-                lut += n;
-            } else if (cell.matches("FD[CPRSE]+")) {
-                ff += n;
-            } else if (cell.startsWith("DSP48E2")) {
-                dsp += n;
-            } else if (cell.startsWith("RAMB36")) {
-                b36 += n;
-            } else if (cell.startsWith("RAMB18")) {
-                b18 += n;
-            } else if (cell.startsWith("CARRY")) {
-                carry += n;
-            }
-        }
-        return new Resources(top, lut, ff, dsp, b36, b18, carry);
+        return Synthesis.run(files, top, params, false, System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1))
+                .orElseThrow(() -> new IllegalStateException("yosys did not finish " + top + " within an hour"));
     }
 
     private static void report(List<Path> files, String top, Map<String, Long> params) throws Exception {

@@ -55,11 +55,13 @@ class MacArrayBuilderTest {
         assertEquals(16, full.reqLanes());
         assertEquals(1, full.reqBeats());
         assertEquals(18, full.backToBackK());          // the drain: C + 2
-        assertEquals(16 + 12 + 1, full.latency());
+        assertEquals(16 + 12 + 1 + 1 + 1, full.latency());    // + the drain group register + the PE's shadow stage
         MacArray.Shape four = full.withReqLanes(4);
         assertEquals(4, four.reqBeats());
         assertEquals(64, four.backToBackK());        // the requantizer: 16 rows x 4 beats
-        assertEquals(16 + 12 + 4, four.latency());
+        assertEquals(16 + 12 + 4 + 2, four.latency());
+        assertEquals(4 + 12 + 1 + 1, new MacArray.Shape(4, 4, 8, 8, 32, 8).latency());
+        assertEquals(2 + 12 + 1, new MacArray.Shape(4, 4, 8, 8, 32, 8, true).latency());   // int8x2 cells: no shadow stage
         assertEquals(16, four.requantDsps());
         assertEquals(4L, four.parameters().get("REQ_LANES"));
         assertEquals(32, full.withReqLanes(8).backToBackK());   // 16 x 2 = 32 > C + 2 = 18
