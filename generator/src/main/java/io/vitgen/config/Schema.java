@@ -98,7 +98,7 @@ public final class Schema {
                     "Cycles from a memory read request to its first data beat that the stream-timed estimate assumes"
                     + " for every command fetch, LOAD and STORE. Estimates only (docs/estimate.md)."),
             Key.choice("synth.yosys", "off", List.of("off", "on"),
-                    "on: run Yosys synth_xilinx -family xcup on each block and put the resources in report.md.")
+                    "on: run Yosys synth_xilinx -family xcup on the top and on each block outside it (hierarchically: each module mapped once; about 10 CPU minutes even for a 2 x 2 top) and put the resources in report.md.")
     );
 
     private static final Map<String, Key> BY_NAME;

@@ -172,7 +172,16 @@ public final class DesignWriter {
         return files;
     }
 
-    /** Synthesizes the top and each stand-alone block from a private copy of its RTL. */
+    /** Minutes the whole synthesis (the top and every block) of {@code synth.yosys=on} may take. */
+    static final int SYNTH_MINUTES = 30;
+
+    /**
+     * Synthesizes the top and each stand-alone block from a private copy of its RTL, hierarchically
+     * ({@link Synthesis#run(List, String, Map, boolean, long)} without {@code -flatten}): flattened,
+     * even the 2 x 2 top did not finish within 30 minutes, because in one netlist of the whole top every
+     * round of Yosys' {@code opt} loop takes seconds and the pipelined dividers give up their constant
+     * flip-flop bits one stage per round (docs/fpga.md, "Yosys resources of the whole top").
+     */
     private List<Resources> synthesize(TopDesign design, Map<String, byte[]> files) throws IOException {
         if (!Synthesis.available()) {
             throw new IOException("synth.yosys=on but no yosys on the PATH; install it (apt-get install yosys)"
@@ -193,7 +202,8 @@ public final class DesignWriter {
                 topPaths.add(tmp.resolve("rtl/" + m + ".v"));
             }
             progress.accept("synthesizing " + design.top().name() + " with yosys (synth_xilinx -family xcup)");
-            all.add(Synthesis.run(topPaths, design.top().name(), Map.of()));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(SYNTH_MINUTES);
+            all.add(hierarchical(topPaths, design.top().name(), deadline));
             for (ModuleSpec b : design.blocks()) {
                 if (!b.synthesize()) {
                     continue;
@@ -203,12 +213,18 @@ public final class DesignWriter {
                     paths.add(tmp.resolve("rtl/blocks/" + m.name() + ".v"));
                 }
                 progress.accept("synthesizing " + b.name() + " with yosys (synth_xilinx -family xcup)");
-                all.add(Synthesis.run(paths, b.name(), Map.of()));
+                all.add(hierarchical(paths, b.name(), deadline));
             }
             return all;
         } finally {
             Synthesis.deleteTree(tmp);
         }
+    }
+
+    private static Resources hierarchical(List<Path> files, String top, long deadline) throws IOException {
+        return Synthesis.run(files, top, Map.of(), false, deadline).orElseThrow(() -> new IOException("yosys did not"
+                + " finish synthesizing " + top + " within " + SYNTH_MINUTES + " minutes (synth.yosys=on); set"
+                + " synth.yosys=off"));
     }
 
     /** Creates the output root (and its missing parents, listed in {@code created}) and checks it. */

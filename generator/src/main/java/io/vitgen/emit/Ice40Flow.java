@@ -176,6 +176,108 @@ public final class Ice40Flow {
                 ram.path("available").asLong(), fmax, mhz, bin, Files.size(bin), (System.nanoTime() - t0) / 1e9);
     }
 
+    /** iCE40 cells of one module with everything below it (Yosys {@code synth_ice40 -noflatten}). */
+    public record ModuleCells(String instance, String module, long lut4, long dff, long carry, long ram) {
+        /** A lower bound of the logic cells it needs: an LC holds one LUT4 and one flip-flop. */
+        public long logicCellsAtLeast() {
+            return Math.max(lut4, dff);
+        }
+    }
+
+    /**
+     * Maps {@code top} (its file and every file it needs in {@code files}) with Yosys
+     * {@code synth_ice40 -noflatten} in {@code work}, without place and route, and returns the cells
+     * of each instance directly inside it (each with its whole subtree) and, last, of the top itself
+     * ({@code instance} "(total)"). For a design too large for any iCE40, where nextpnr stops before
+     * reporting anything, this says where the logic cells go. Minutes for the whole top.
+     */
+    public static List<ModuleCells> cellsByInstance(List<Path> files, String top, Path work)
+            throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        StringBuilder read = new StringBuilder("read_verilog");
+        for (Path f : files) {
+            read.append(' ').append(f.toAbsolutePath());
+        }
+        Path stat = work.resolve("stat.txt");
+        Path netlist = work.resolve("hier.il");
+        tool(work, "yosys-hier.log", "yosys", "-q", "-p", read + "; synth_ice40 -noflatten -top " + top
+                + "; tee -q -o " + stat + " stat; write_rtlil " + netlist);
+        java.util.Map<String, java.util.Map<String, Long>> cells = statSections(Files.readAllLines(stat));
+        // the instance names of the top's children, from the mapped netlist
+        List<String[]> children = new ArrayList<>();
+        String module = null;
+        Matcher cellLine = Pattern.compile("^\\s*cell\\s+(\\S+)\\s+(\\S+)\\s*$").matcher("");
+        for (String line : Files.readAllLines(netlist)) {
+            if (line.startsWith("module ")) {
+                module = line.substring(7).trim();
+            } else if (("\\" + top).equals(module) && cellLine.reset(line).matches()
+                    && cells.containsKey(bare(cellLine.group(1)))) {
+                children.add(new String[] {bare(cellLine.group(2)), bare(cellLine.group(1))});
+            }
+        }
+        List<ModuleCells> out = new ArrayList<>();
+        for (String[] c : children) {
+            out.add(totals(c[0], c[1], cells));
+        }
+        out.add(totals("(total)", top, cells));
+        return out;
+    }
+
+    /** Each "=== module ===" section of a Yosys stat: cell type (or child module) to count. */
+    static java.util.Map<String, java.util.Map<String, Long>> statSections(List<String> lines) {
+        java.util.Map<String, java.util.Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Long> cur = null;
+        boolean counting = false;
+        Matcher head = Pattern.compile("^=== (.+) ===$").matcher("");
+        Matcher row = Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$").matcher("");
+        for (String l : lines) {
+            if (head.reset(l).matches()) {
+                String name = head.group(1);
+                cur = name.equals("design hierarchy") ? null : new java.util.LinkedHashMap<>();
+                if (cur != null) {
+                    out.put(name, cur);
+                }
+                counting = false;
+            } else if (cur != null && l.contains("Number of cells:")) {
+                counting = true;
+            } else if (cur != null && counting && row.reset(l).matches()) {
+                cur.put(row.group(1), Long.parseLong(row.group(2)));
+            } else if (counting && !l.isBlank()) {
+                counting = false;
+            }
+        }
+        return out;
+    }
+
+    private static ModuleCells totals(String instance, String module, java.util.Map<String, java.util.Map<String, Long>> cells) {
+        long[] t = new long[4];
+        add(module, 1, cells, t);
+        return new ModuleCells(instance, module, t[0], t[1], t[2], t[3]);
+    }
+
+    /** An RTLIL identifier as Yosys' stat prints it: a public name without its leading backslash. */
+    private static String bare(String id) {
+        return id.startsWith("\\") ? id.substring(1) : id;
+    }
+
+    private static void add(String module, long times, java.util.Map<String, java.util.Map<String, Long>> cells, long[] t) {
+        for (java.util.Map.Entry<String, Long> e : cells.get(module).entrySet()) {
+            String type = e.getKey();
+            long n = e.getValue() * times;
+            if (cells.containsKey(type)) {
+                add(type, n, cells, t);
+            } else if (type.equals("SB_LUT4")) {
+                t[0] += n;
+            } else if (type.startsWith("SB_DFF")) {
+                t[1] += n;
+            } else if (type.equals("SB_CARRY")) {
+                t[2] += n;
+            } else if (type.startsWith("SB_RAM40")) {
+                t[3] += n;
+            }
+        }
+    }
+
     private static void tool(Path work, String log, String... cmd) throws IOException, InterruptedException {
         Path logFile = work.resolve(log);
         Process p;

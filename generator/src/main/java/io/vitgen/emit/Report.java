@@ -63,7 +63,8 @@ final class Report {
             sb.append("Not synthesized (synth.yosys=off). With `--set synth.yosys=on` the generator runs Yosys\n")
               .append("`synth_xilinx -family xcup` on the top and on each block outside it and lists its cells here.\n\n");
         } else {
-            sb.append("Yosys `synth_xilinx -family xcup -flatten` (an estimate: no timing, no DSP packing inference).\n\n");
+            sb.append("Yosys `synth_xilinx -family xcup`, hierarchical: each module mapped once, the design hierarchy summed (an estimate:\n")
+                    .append("no timing, no DSP packing inference).\n\n");
             sb.append("| block | LUT | FF | DSP48E2 | RAMB36 | RAMB18 | CARRY4/8 |\n|---|---:|---:|---:|---:|---:|---:|\n");
             long lut = 0, ff = 0, dsp = 0, b36 = 0, b18 = 0, carry = 0;
             for (Resources r : resources) {

@@ -58,7 +58,7 @@ class EstimateSweepCommandTest {
 
     @Test
     void reportMdHoldsTheSameEstimate(@TempDir Path tmp) throws Exception {
-        // ultra96v2 (16 x 16 int8x2): kv260's 16 x 32 int8x2 is refused by generate for now (docs/top.md)
+        // ultra96v2 (16 x 16 int8x2): the smallest int8x2 preset, quick to write
         MainTest.Run g = run("generate", "--out", tmp.toString(), "--set", "target.board=ultra96v2");
         assertEquals(0, g.code(), g.err());
         String report = Files.readString(tmp.resolve("vit_accel/report.md"));

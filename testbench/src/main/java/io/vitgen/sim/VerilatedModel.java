@@ -389,6 +389,7 @@ public final class VerilatedModel {
             cmd.add("vitgen_axi_mem.cpp");
             cmd.add("vitgen_ports.cpp");
             run(cmd, obj, log, "verilator");
+            rejectTruncatedConstantStores(obj, top);
 
             List<Port> ports = parsePorts(Files.readString(obj.resolve("Vdut.h")));
             if (ports.stream().noneMatch(p -> p.name().equals("aclk"))) {
@@ -438,6 +439,55 @@ public final class VerilatedModel {
                 throw new BuildException(b.getMessage().replace(log.toString(), kept.toString()), b.getCause());
             }
             throw new BuildException("build of " + top + " failed: " + e.getMessage() + " (log " + kept + ")", e);
+        }
+    }
+
+    /**
+     * A wide constant store of Verilator 5.006's C++, {@code VL_CONSTHI_W_<n>X(obits, lsb, var, ...)}:
+     * it writes n words from word lsb / 32 and then clears the words up to obits at an offset counted
+     * twice, so when the n words stop short of the variable's top word that word keeps its old value
+     * and zeros land past the variable (docs/mac.md, "Channel beat").
+     */
+    private static final Pattern CONST_HI = Pattern.compile("VL_CONSTHI_W_(\\d+)X\\((\\d+),(\\d+),([^,]+),");
+
+    /**
+     * The first constant store in {@code cpp} that leaves words of its variable unwritten (see
+     * {@link #CONST_HI}), described for an error message, or null when there is none.
+     */
+    static String truncatedConstantStore(String cpp) {
+        Matcher m = CONST_HI.matcher(cpp);
+        while (m.find()) {
+            int words = Integer.parseInt(m.group(1));
+            int obits = Integer.parseInt(m.group(2));
+            int lsb = Integer.parseInt(m.group(3));
+            int top = (obits + 31) / 32;
+            if (lsb / 32 + words < top) {
+                return "a " + obits + "-bit constant store to " + m.group(4).strip() + " writes words " + (lsb / 32) + ".."
+                        + (lsb / 32 + words - 1) + " of " + top;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fails the build when Verilator compiled a constant store that Verilator 5.006 gets wrong (a
+     * constant wider than 2048 bits whose top words are zero): the simulation would keep stale bits
+     * in the variable's top word and overwrite the memory behind it. The RTL must not load such a
+     * constant into one vector (split it, e.g. one register per lane).
+     */
+    private static void rejectTruncatedConstantStores(Path obj, String top) throws IOException {
+        List<Path> sources;
+        try (Stream<Path> list = Files.list(obj)) {
+            sources = list.filter(f -> f.getFileName().toString().startsWith("Vdut") && f.toString().endsWith(".cpp"))
+                    .sorted().toList();
+        }
+        for (Path f : sources) {
+            String bad = truncatedConstantStore(Files.readString(f));
+            if (bad != null) {
+                throw new BuildException("top " + top + ": " + bad + " (" + f.getFileName() + "); Verilator 5.006 leaves the"
+                        + " rest unwritten and clears memory past the variable, so the simulation would be wrong. Keep"
+                        + " constants wider than 2048 bits out of single vectors in the RTL (docs/mac.md, \"Channel beat\")");
+            }
         }
     }
 

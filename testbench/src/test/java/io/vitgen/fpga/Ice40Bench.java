@@ -13,7 +13,9 @@ import io.vitgen.emit.Ice40Flow;
  * {@code ./bench ice40}: the open flow (Yosys synth_ice40, nextpnr-ice40 on an HX8K, icepack) on the
  * small configuration (2 x 2 array, one-lane units, a tiny custom model, 64-bit memory port): the
  * top's register file, the GELU unit, and the whole accelerator top; prints the logic cells, block
- * RAMs, Fmax and run time of each, or why it does not fit. Several minutes.
+ * RAMs, Fmax and run time of each, or why it does not fit. For the whole top it first prints the
+ * iCE40 cells of each instance inside it (Yosys {@code synth_ice40 -noflatten}) and runs place and
+ * route only when that lower bound fits the HX8K. Tens of minutes on a loaded machine.
  */
 public final class Ice40Bench {
 
@@ -39,6 +41,23 @@ public final class Ice40Bench {
         List<Path> blocks = list(d, DesignWriter.BLOCKS_FILELIST);
         String[][] runs = {{"vit_accel_top_regs", "top"}, {"vitgen_shiftgelu", "blocks"}, {"vit_accel_top", "top"}};
         for (String[] r : runs) {
+            if (r[0].equals("vit_accel_top")) {
+                long t0 = System.nanoTime();
+                List<Ice40Flow.ModuleCells> cells = Ice40Flow.cellsByInstance(top, r[0], out.resolve("hier"));
+                System.out.printf("%s, synth_ice40 -noflatten (%.0f s): per instance%n", r[0], (System.nanoTime() - t0) / 1e9);
+                System.out.println("| instance | module | SB_LUT4 | SB_DFF* | SB_CARRY | SB_RAM40_4K | LC at least |");
+                for (Ice40Flow.ModuleCells c : cells) {
+                    System.out.printf("| %s | %s | %,d | %,d | %,d | %d | %,d |%n", c.instance(),
+                            c.module().replaceAll("^\\$paramod\\$?[0-9a-f]*\\\\?", "").replaceAll("\\\\.*", ""),
+                            c.lut4(), c.dff(), c.carry(), c.ram(), c.logicCellsAtLeast());
+                }
+                Ice40Flow.ModuleCells total = cells.get(cells.size() - 1);
+                if (total.logicCellsAtLeast() > 7680 || total.ram() > 32) {
+                    System.out.println(r[0] + " on iCE40HX8K: does not fit (at least " + total.logicCellsAtLeast()
+                            + " of 7,680 logic cells, " + total.ram() + " of 32 RAM4K); place and route skipped");
+                    continue;
+                }
+            }
             try {
                 Ice40Flow.Result res = Ice40Flow.run("top".equals(r[1]) ? top : blocks, r[0], out.resolve(r[0]), 50);
                 System.out.println(res);

@@ -50,14 +50,6 @@ class BoardPresetTopLintTest {
             long t0 = System.nanoTime();
             Path out = Path.of("target", "boards", b.name()).toAbsolutePath();
             io.vitgen.config.Config cfg = new ConfigLoader().warnings(w -> { }).set("target.board=" + b.name()).load();
-            if (cfg.mac().packInt8x2() && cfg.mac().cols() > io.vitgen.hw.top.AcceleratorTop.MAX_PACKED_COLS) {
-                // refused until the 32-column int8x2 GEMM unit is exact (docs/top.md): the refusal names the keys
-                IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                        () -> new DesignWriter(cfg, s -> { }).write(out));
-                assertTrue(e.getMessage().contains("mac.dsp.packing=int8x2 with mac.cols=" + cfg.mac().cols()), e.getMessage());
-                System.out.printf("board %-13s refused: %s%n", b.name(), e.getMessage());
-                continue;
-            }
             Path d = new DesignWriter(cfg, s -> { }).write(out).dir();
             String top = Files.readString(d.resolve("filelist.f")).strip().lines().reduce((x, y) -> y).orElseThrow();
             assertTrue(top.endsWith("_top.v"), b.name() + ": the file list ends with the top, not " + top);

@@ -19,7 +19,9 @@ import io.vitgen.top.GemmRig.Expect;
  * vitgen_top_gemm alone, bit-exact against the command interpreter (GemmRig): every epilogue
  * (REQUANT per tensor and per channel, RAW, RESIDUAL), bias tables, split16, W transposed, odd
  * shapes (M = 13, K = 40, N = 72: multiples of nothing), on a 16x16 array with BB = 16, an 8x16
- * int8x2-packed array with BB = 8 and a 2x2 array, with random stalls on every channel; and the
+ * int8x2-packed array with BB = 8, a 2x32 int8x2-packed array with BB = 16 (a W row in two beats,
+ * an engine channel beat of 2,240 bits) and a 2x2 array, with random stalls on every channel and a
+ * random initial state (GemmRig); and the
  * commands it cannot run (K beyond its limit, a bias beyond int32, a split16 element above 32767, a
  * bad scale table entry, a RAW result beyond int32) end with err bit 2 and done.
  */
@@ -168,6 +170,19 @@ class GemmUnitCosimTest {
         GemmRig rig = new GemmRig(params(8, 16, true, 4, 8, 256), DIR.resolve("8x16p"));
         long seed = Seeds.of("GemmUnitCosimTest.packed8x16Bb8", 0x816L);
         runAll(rig, seed, VARIANTS, 600, 700);
+    }
+
+    /**
+     * 32 int8x2 columns: the engine's channel beat (m = 1, k = 0, bias 0 in every lane) is 2,240 bits
+     * wide, and a constant that wide lost its top word in Verilator 5.006, so column 31 of every tile
+     * took the engine's initial state (docs/mac.md, "Channel beat"); N = 72 gives two full column
+     * tiles and a partial one.
+     */
+    @Test
+    void packed2x32Bb16() {
+        GemmRig rig = new GemmRig(params(2, 32, true, 8, 16, 256), DIR.resolve("2x32p"));
+        long seed = Seeds.of("GemmUnitCosimTest.packed2x32Bb16", 0x232L);
+        runAll(rig, seed, VARIANTS, 800, 700);
     }
 
     @Test

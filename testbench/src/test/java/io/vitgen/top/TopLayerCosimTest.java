@@ -181,6 +181,34 @@ class TopLayerCosimTest {
         }
     }
 
+    /**
+     * Wide int8x2 arrays (the kv260 and zcu102 presets have 32 and 64 packed columns): a small layer
+     * (12 tokens, 64 channels, 2 heads, MLP 128: QKV in three and six column tiles, FC1 in two and
+     * four) on a 2x32 int8x2 top with a 128-bit port and on a 2x64 int8x2 top with a 512-bit port
+     * (one lane in the row units: the GEMM unit is under test, and the builds stay short), every
+     * intermediate tensor compared. Tops from 30 columns on had a wrong last column of every
+     * GEMM tile before the engine kept its channel beat per channel (docs/top.md).
+     */
+    @Test
+    void wideInt8x2Arrays32And64Columns() {
+        ModelShape s = new ModelShape(12, 64, 2, 128);
+        Object[][] cases = {
+            {AxiMemory.Config.random(1, 30, 700),
+                new String[] {"mac.rows=2", "mac.cols=32", "mac.dsp.packing=int8x2", "mac.requant.lanes=4",
+                    "softmax.lanes=1", "layernorm.lanes=1", "gelu.lanes=1"}},
+            {AxiMemory.Config.fixed(12),
+                new String[] {"mac.rows=2", "mac.cols=64", "mac.dsp.packing=int8x2", "mac.requant.lanes=8",
+                    "softmax.lanes=1", "layernorm.lanes=1", "gelu.lanes=1", "target.mem.bits=512"}},
+        };
+        for (Object[] c : cases) {
+            Config cfg = config(s, EncoderLayer.SoftmaxMode.SHIFTMAX, 8, EncoderLayer.GeluMode.SHIFTGELU, (String[]) c[1]);
+            Run r = runLayer(s, Seeds.of("TopLayerCosimTest", 3264), EncoderLayer.SoftmaxMode.SHIFTMAX, 8,
+                    EncoderLayer.GeluMode.SHIFTGELU, cfg, (AxiMemory.Config) c[0], true, null);
+            System.out.printf("wide int8x2 layer %s %s: %d commands, %d cycles, %.2f s%n", s, String.join(" ", (String[]) c[1]),
+                    r.commands(), r.cycles(), r.wallSeconds());
+        }
+    }
+
     /** A wrong weight byte in memory is named by the first tensor it changes, with token and channel. */
     @Test
     void aWrongWeightIsNamedByTensorTokenAndChannel() {

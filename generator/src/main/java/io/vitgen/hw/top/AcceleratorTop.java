@@ -312,12 +312,6 @@ public final class AcceleratorTop {
     }
 
     /**
-     * The widest int8x2 array the top is generated for: 16 packed columns are co-simulated bit-exact
-     * (EstimateValidationTest, 8x16), 32 are not yet (docs/top.md, "Known defect").
-     */
-    public static final int MAX_PACKED_COLS = 16;
-
-    /**
      * The top a configuration describes: the memory port of {@code target.mem.bits} (at least 64),
      * the buffer spaces sized by {@code plan}, and every compute unit attached for the configured
      * array, variants, lanes and limits (GEMM, softmax, LayerNorm, GELU; the GEMM unit only for 8-bit
@@ -350,13 +344,6 @@ public final class AcceleratorTop {
         Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding()).withPlan(plan);
         AcceleratorTop t = new AcceleratorTop(p);
         io.vitgen.hw.MacArray.Shape shape = io.vitgen.hw.MacArray.shape(c);
-        if (shape.packInt8x2() && shape.cols() > MAX_PACKED_COLS) {
-            throw new IllegalArgumentException("mac.dsp.packing=int8x2 with mac.cols=" + shape.cols()
-                    + ": the accelerator top is refused above " + MAX_PACKED_COLS + " packed columns until a known"
-                    + " defect is fixed (a 32-column int8x2 GEMM unit computes a wrong last column of a tile in"
-                    + " co-simulation; docs/top.md). Use mac.cols <= " + MAX_PACKED_COLS + " with int8x2, or"
-                    + " mac.dsp.packing=none; vitgen estimate still models the configuration");
-        }
         if (shape.aW() == 8 && shape.wW() == 8) {
             // the GEMM unit moves int8 operands; a 4-bit engine stays a block beside the top (README)
             t.attachGemm(new GemmUnit.Params(shape, p.bb(), Math.min(GemmUnit.MAX_KB, Math.max(2, 2 * maxK))));
