@@ -19,12 +19,12 @@ class GemmCyclesTest {
 
     @Test
     void reproducesTheSimulatedDeitTinyGemms() {
-        assertEquals(89_904, GemmCycles.cycles(DEFAULT, 197, 192, 576));
-        assertEquals(10_864, GemmCycles.cycles(DEFAULT, 197, 64, 197));
-        assertEquals(10_292, GemmCycles.cycles(DEFAULT, 197, 197, 64));
-        assertEquals(30_000, GemmCycles.cycles(DEFAULT, 197, 192, 192));
-        assertEquals(119_856, GemmCycles.cycles(DEFAULT, 197, 192, 768));
-        assertEquals(119_856, GemmCycles.cycles(DEFAULT, 197, 768, 192));
+        assertEquals(89_906, GemmCycles.cycles(DEFAULT, 197, 192, 576));
+        assertEquals(10_866, GemmCycles.cycles(DEFAULT, 197, 64, 197));
+        assertEquals(10_294, GemmCycles.cycles(DEFAULT, 197, 197, 64));
+        assertEquals(30_002, GemmCycles.cycles(DEFAULT, 197, 192, 192));
+        assertEquals(119_858, GemmCycles.cycles(DEFAULT, 197, 192, 768));
+        assertEquals(119_858, GemmCycles.cycles(DEFAULT, 197, 768, 192));
         assertEquals(85_104, GemmCycles.ideal(DEFAULT, 197, 192, 576));
     }
 
@@ -34,8 +34,8 @@ class GemmCyclesTest {
         assertEquals(List.of("QKV projection", "q k^T (per head)", "attention x V (per head)", "output projection", "FC1",
                 "FC2"), g.stream().map(GemmCycles.Gemm::name).toList());
         long total = g.stream().mapToLong(x -> x.cycles() * x.count()).sum();
-        // 89,904 + 3 x 10,864 + 3 x 10,292 + 30,000 + 2 x 119,856
-        assertEquals(423_084, total);
+        // 89,906 + 3 x 10,866 + 3 x 10,294 + 30,002 + 2 x 119,858
+        assertEquals(423_104, total);
         assertEquals(6, GemmCycles.layer(DEFAULT, ModelShape.preset("deit-tiny"), true, true).get(2).count(),
                 "b = 16: attention x V in two int8 passes per head");
         assertEquals(5, GemmCycles.layer(DEFAULT, ModelShape.preset("deit-tiny"), false, false).size(),
