@@ -133,11 +133,14 @@ class StreamTimingTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> StreamTiming.run(s, COSTS, 4));
         assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
     }
-    /** GEMMs of 1,000 cycles whose next command can load 300 cycles ahead in the last 400 of the one before. */
-    private static final StreamTiming.Costs PREFETCH = new StreamTiming.Costs() {
+    /**
+     * GEMMs of 1,000 cycles whose next command can load 300 cycles ahead in the last 400 of the one
+     * before; LOADs of {@code loadCycles}.
+     */
+    private record PrefetchCosts(long loadCycles) implements StreamTiming.Costs {
         @Override
         public long cycles(Command c) {
-            return c instanceof Command.Gemm ? 1000 : 0;
+            return c instanceof Command.Gemm ? 1000 : c instanceof Command.Load ? loadCycles : 0;
         }
 
         @Override
@@ -165,7 +168,9 @@ class StreamTimingTest {
         public long prefetchLatency() {
             return 6;
         }
-    };
+    }
+
+    private static final StreamTiming.Costs PREFETCH = new PrefetchCosts(0);
 
     private static Command gemm(Operand a, Operand out) {
         return new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RAW, false, false, a, ACT, out, 4, 8, 8, null, null,
@@ -201,37 +206,7 @@ class StreamTimingTest {
                 new Command.Gemm(deps(List.of(Unit.LOAD), List.of()), Command.Epilogue.RAW, false, false, ACT, ACT, RES,
                         4, 8, 8, null, null, null, null, null),
                 new Command.End(Command.Deps.NONE));
-        StreamTiming.Costs c = new StreamTiming.Costs() {
-            @Override
-            public long cycles(Command x) {
-                return x instanceof Command.Load ? 900 : PREFETCH.cycles(x);
-            }
-
-            @Override
-            public long fetch(Command x) {
-                return 10;
-            }
-
-            @Override
-            public long endCycles() {
-                return 2;
-            }
-
-            @Override
-            public long prefetch(Command prev, Command next) {
-                return PREFETCH.prefetch(prev, next);
-            }
-
-            @Override
-            public long prefetchWindow(Command prev) {
-                return 400;
-            }
-
-            @Override
-            public long prefetchLatency() {
-                return 6;
-            }
-        };
+        StreamTiming.Costs c = new PrefetchCosts(900);
         StreamTiming.Result r = StreamTiming.run(s, c, 4);
         assertEquals(1010, r.end()[0]);
         assertEquals(920, r.end()[1]);
