@@ -45,6 +45,20 @@ class TopGemmCosimTest {
     }
 
     /** LOAD every space's image, the GEMM, STORE HID (where the GEMM writes), END. */
+    /**
+     * The memory image: the first {@code n} buffer spaces' initial contents in order, then the encoded
+     * stream at {@code cmdAddr}.
+     */
+    private static byte[] image(Map<Space, byte[]> buffers, int n, List<Command> cmds, long cmdAddr) {
+        byte[] words = CommandCodec.toBytes(CommandCodec.encode(cmds));
+        byte[] image = new byte[(int) cmdAddr + words.length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(buffers.get(SPACES[i]), 0, image, i * SPACE, SPACE);
+        }
+        System.arraycopy(words, 0, image, (int) cmdAddr, words.length);
+        return image;
+    }
+
     static Stream stream(Command.Gemm g, Map<Space, byte[]> buffers) {
         List<Command> cmds = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -63,14 +77,8 @@ class TopGemmCosimTest {
         labels.add("store HID");
         cmds.add(new Command.End(Command.Deps.NONE));
         labels.add("end");
-        byte[] words = CommandCodec.toBytes(CommandCodec.encode(cmds));
         long cmdAddr = outAddr + SPACE;
-        byte[] image = new byte[(int) cmdAddr + words.length];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(buffers.get(SPACES[i]), 0, image, i * SPACE, SPACE);
-        }
-        System.arraycopy(words, 0, image, (int) cmdAddr, words.length);
-        return new Stream(cmds, labels, image, cmdAddr, outAddr);
+        return new Stream(cmds, labels, image(buffers, n, cmds, cmdAddr), cmdAddr, outAddr);
     }
 
     static BufferPlan plan() {
@@ -154,13 +162,8 @@ class TopGemmCosimTest {
         labels.add("store ATT");
         cmds.add(new Command.End(none));
         labels.add("end");
-        byte[] words = CommandCodec.toBytes(CommandCodec.encode(cmds));
         long cmdAddr = attAddr + SPACE;
-        byte[] image = new byte[(int) cmdAddr + words.length];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(buf.get(SPACES[i]), 0, image, i * SPACE, SPACE);
-        }
-        System.arraycopy(words, 0, image, (int) cmdAddr, words.length);
+        byte[] image = image(buf, n, cmds, cmdAddr);
         Interpreter.Run want = Interpreter.run(cmds, labels, image, plan(), List.of(), seed, 2);
         AxiMemory.Config[] mems = {AxiMemory.Config.fixed(8), AxiMemory.Config.random(1, 40, 600)};
         for (int r = 0; r < mems.length; r++) {
