@@ -21,7 +21,7 @@ import io.vitgen.hw.softmax.SoftmaxUnit;
  * Synthesis#script}) of {@code vitgen_softmax} as a DeiT-Tiny configuration selects it (the divider
  * bank sized for rows of 197 keys) at 16, 32 and 64 lanes, next to ResourceModel's formula, with the
  * error of each. Not a test: each run takes minutes. Arguments: the lanes to run (default 16 32 64),
- * and {@code log2} to run the log2 output instead of Shiftmax b = 8.
+ * and {@code log2} (the log2 output) or {@code b16} (Shiftmax b = 16) instead of Shiftmax b = 8.
  */
 public final class SoftmaxLaneResources {
 
@@ -33,6 +33,7 @@ public final class SoftmaxLaneResources {
             throw new IllegalStateException("yosys is not on the PATH");
         }
         boolean log2 = List.of(args).contains("log2");
+        int outBits = List.of(args).contains("b16") ? 16 : 8;
         List<Integer> lanes = new ArrayList<>();
         for (String a : args) {
             if (a.matches("\\d+")) {
@@ -46,7 +47,7 @@ public final class SoftmaxLaneResources {
                 + " BRAM36 est / Yosys (RAMB36 + RAMB18 / 2) | Yosys time |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
         for (int l : lanes) {
-            Config c = config(l, log2);
+            Config c = config(l, log2, outBits);
             SoftmaxUnit.Params p = SoftmaxUnit.params(c);
             Path dir = Path.of("target", "rtl", "softmax-lanes-" + (log2 ? "log2-" : "b8-") + l);
             List<Path> files = Emitter.writeModules(List.of(SoftmaxUnit.spec(p)), dir);
@@ -72,11 +73,11 @@ public final class SoftmaxLaneResources {
     }
 
     /** DeiT-Tiny, a 512-bit port, the given lanes and output. */
-    static Config config(int lanes, boolean log2) throws Exception {
+    static Config config(int lanes, boolean log2, int outBits) throws Exception {
         Map<String, String> m = new HashMap<>(Map.of("target.mem.bits", "512", "softmax.lanes", "" + lanes,
                 "softmax.variant", log2 ? "log2" : "shiftmax"));
         if (!log2) {
-            m.put("softmax.out.bits", "8");
+            m.put("softmax.out.bits", "" + outBits);
         }
         return new ConfigLoader().warnings(w -> { }).setAll(m).load();
     }
