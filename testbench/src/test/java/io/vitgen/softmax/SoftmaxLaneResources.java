@@ -57,7 +57,7 @@ public final class SoftmaxLaneResources {
             Resources r = Synthesis.run(files, SoftmaxUnit.NAME, params, false,
                     System.nanoTime() + java.util.concurrent.TimeUnit.HOURS.toNanos(1))
                     .orElseThrow(() -> new IllegalStateException("yosys did not finish within an hour"));
-            Usage e = ResourceModel.softmax(p.lanes(), p.maxRow(), p.log2());
+            Usage e = ResourceModel.softmax(p.lanes(), p.maxRow(), p.log2(), p.outBits());
             double bram = r.bram36() + r.bram18() / 2.0;
             System.out.printf(Locale.ROOT, "| %s, %d lanes, MAX_ROW %d | %s | %,d / %,d (%+.1f %%) | %,d / %,d (%+.1f %%)"
                     + " | %d / %d | %.1f / %.1f | %.0f s |%n",
