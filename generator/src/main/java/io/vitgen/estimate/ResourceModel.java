@@ -107,14 +107,14 @@ public final class ResourceModel {
 
     /**
      * {@code vitgen_softmax}: per lane the exponential, the score and difference FIFO ports and (linear)
-     * the output multiplier e_i * f (one DSP), or (log2) the 16-comparison code cell. LUTs: fitted on
-     * 1 to 8 lanes (b = 16, log2) and, above 8 lanes, on 16, 32 and 64 (b = 8 and 16 differ by 8 LUT
-     * a lane there, which the formula ignores); flip-flops: b = 8 keeps 24 fewer output bits a lane.
+     * the output multiplier e_i * f (one DSP), or (log2) the 16-comparison code cell. LUTs: linear
+     * fitted on 1 to 8 lanes (b = 16) and, above 8 lanes, on 16, 32 and 64 (b = 8 and 16 differ by 8
+     * LUT a lane there, which the formula ignores); log2 fitted on 4 lanes, within 3.1 % at 32;
+     * flip-flops: b = 8 keeps 24 fewer output bits a lane.
      * Block RAM: the two FIFOs ({@link #softmaxFifoBram36}).
      */
     public static Usage softmax(int lanes, int maxRow, boolean log2, int outBits) {
-        long perLane = log2 ? 697L : 447L;
-        long lut = lanes <= 8 ? 182 + perLane * lanes : 600 + (perLane - 102) * lanes;
+        long lut = log2 ? 182 + 697L * lanes : lanes <= 8 ? 182 + 447L * lanes : 600 + 345L * lanes;
         long ff = 332 + (log2 ? 292L : outBits == 16 ? 238L : 214L) * lanes;
         return new Usage("vitgen_softmax", lut, ff, log2 ? 0 : lanes, softmaxFifoBram36(lanes, maxRow, log2));
     }

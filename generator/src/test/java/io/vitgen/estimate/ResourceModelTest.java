@@ -58,6 +58,7 @@ class ResourceModelTest {
                 22688, 13942, 64, 7.5));
         p.add(new Point("softmax linear b=16, 32 lanes, 1024, 5 dividers", ResourceModel.softmax(32, 1024, false, 16),
                 11859, 7959, 32, 4));
+        p.add(new Point("softmax log2, 32 lanes, 1024", ResourceModel.softmax(32, 1024, true), 21806, 10588, 0, 0));
         p.add(new Point("attn_shift 16 V lanes", ResourceModel.attnShift(16), 3204, 1489, 0, 0));
         p.add(new Point("layernorm 4 lanes, 768, int8", ResourceModel.layerNorm(4, 768, true), 4477, 3706, 26, 6));
         p.add(new Point("layernorm 1 lane, 768, raw", ResourceModel.layerNorm(1, 768, false), 1765, 2023, 4, 2));
