@@ -33,6 +33,12 @@ final class GemmStreams {
      * of HID and ATT must equal the interpreter's. Returns the cycles of the fixed-latency run.
      */
     static long runConsecutive(AcceleratorTop top, List<Command.Gemm> gs, Map<Space, byte[]> buf, long seed, int space) {
+        return runConsecutive(top, gs, buf, seed, space, null);
+    }
+
+    /** As above; {@code after} (when not null) sees the fixed-latency run's rig before it closes. */
+    static long runConsecutive(AcceleratorTop top, List<Command.Gemm> gs, Map<Space, byte[]> buf, long seed, int space,
+            java.util.function.Consumer<TopRig> after) {
         final int SPACE = space;
         Command.Deps none = Command.Deps.NONE;
         List<Command> cmds = new ArrayList<>();
@@ -78,6 +84,9 @@ final class GemmStreams {
                         throw new AssertionError("memory " + r + ": " + (b < SPACE ? "HID" : "ATT") + " byte " + b % SPACE + " expected "
                                 + want.dram()[(int) hidAddr + b] + ", got " + got[b]);
                     }
+                }
+                if (r == 0 && after != null) {
+                    after.accept(rig);
                 }
             }
         }
