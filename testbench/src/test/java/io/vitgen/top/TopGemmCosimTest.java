@@ -153,12 +153,13 @@ class TopGemmCosimTest {
 
     /**
      * Back-to-back GEMMs where each dependent one reads, through a different operand, the output of
-     * the command right before it - the one the unit's back half is still draining and writing when
-     * the front half would take the next command (docs/top-units.md, "overlap"): A (the prefetch is
-     * refused too), W, W transposed and the residual - with independent commands in between that the
-     * unit overlaps. The unit must fall back to the serial start for each dependent command; without
-     * its overlap check (any one of the A, W or residual terms) the dependent commands read stale
-     * bytes and the output differs. Fixed and random memory latency.
+     * the command right before it - a one-tile GEMM whose only tile the unit's back half is still
+     * draining and writing when the front half would take the next command (docs/top-units.md,
+     * "overlap"): A (the prefetch is refused too), W, W transposed and the residual, each reading
+     * those bytes in its first tile; independent commands in between are overlapped. The unit must
+     * fall back to the serial start for each dependent command: without the A, the W or the
+     * residual term of its overlap check the dependent command reads stale bytes and the output
+     * differs. Fixed and random memory latency.
      */
     @Test
     void dependentGemmsBackToBackWaitForTheWrites() {
@@ -172,33 +173,34 @@ class TopGemmCosimTest {
             buf.put(sp, b);
         }
         Command.Deps none = Command.Deps.NONE;
-        DyadicScale sc = DyadicScale.fromRatio(2e-3);
         List<Command.Gemm> gs = List.of(
-            // 0: independent, writes HID 0 (13 x 24)
+            // 0: independent, 13 x 40 x 24 into HID 8192
             gemm(none, false, false, Operand.of(Space.ACT, 0, 40), Operand.of(Space.WGT, 0, 24),
-                    Operand.of(Space.HID, 0, 24), 13, 40, 24),
-            // 1: W = the first 12 rows of 0's output (K = 12, N = 24), writes ATT 0 (9 x 24)
-            gemm(none, false, false, Operand.of(Space.ACT, 2000, 12), Operand.of(Space.HID, 0, 24),
-                    Operand.of(Space.ATT, 0, 24), 9, 12, 24),
-            // 2: W transposed = 1's output (N = 9 rows of K = 24), writes HID 4096 (7 x 9)
-            gemm(none, false, true, Operand.of(Space.ACT, 3000, 24), Operand.of(Space.ATT, 0, 24),
-                    Operand.of(Space.HID, 4096, 9), 7, 24, 9),
-            // 3: RESIDUAL whose residual (int16, 3 x 4 at stride 9) lies in 2's output, writes ATT 8192
-            new Command.Gemm(none, Command.Epilogue.RESIDUAL, false, false, Operand.of(Space.ACT, 4000, 16),
-                    Operand.of(Space.WGT, 5000, 4), Operand.of(Space.ATT, 8192, 8), 3, 16, 4, null, null, sc,
-                    Operand.of(Space.HID, 4096, 9), DyadicScale.fromRatio(0.75)),
-            // 4: independent (overlapped with 3's drain), writes HID 8192 (10 x 20)
-            gemm(none, false, false, Operand.of(Space.ACT, 6000, 32), Operand.of(Space.WGT, 6000, 20),
-                    Operand.of(Space.HID, 8192, 20), 10, 32, 20),
-            // 5: independent (overlapped with 4's drain), writes ATT 12000 (5 x 12)
-            gemm(none, false, false, Operand.of(Space.RES, 0, 28), Operand.of(Space.WGT, 8000, 12),
-                    Operand.of(Space.ATT, 12000, 12), 5, 28, 12),
-            // 6: A = 5's output (5 x 12 int8), writes HID 12000 (5 x 8)
-            gemm(none, false, false, Operand.of(Space.ATT, 12000, 12), Operand.of(Space.WGT, 9000, 8),
-                    Operand.of(Space.HID, 12000, 8), 5, 12, 8),
-            // 7: A = 3's output (3 x 8 bytes of its int16 rows), two commands back: complete, overlapped
-            gemm(none, false, false, Operand.of(Space.ATT, 8192, 8), Operand.of(Space.WGT, 10000, 8),
-                    Operand.of(Space.HID, 14000, 8), 3, 8, 8));
+                    Operand.of(Space.HID, 8192, 24), 13, 40, 24),
+            // 1: one tile (4 x 16 x 4) into HID 0; 2 reads it as W (K = 4, N = 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 1000, 16), Operand.of(Space.WGT, 2000, 4),
+                    Operand.of(Space.HID, 0, 4), 4, 16, 4),
+            gemm(none, false, false, Operand.of(Space.ACT, 2000, 4), Operand.of(Space.HID, 0, 4),
+                    Operand.of(Space.HID, 9000, 4), 9, 4, 4),
+            // 3: one tile (4 x 16 x 8, two column tiles) into ATT 0; 4 reads it as W transposed (N = 4 rows of K = 8)
+            gemm(none, false, false, Operand.of(Space.ACT, 3000, 16), Operand.of(Space.WGT, 3000, 8),
+                    Operand.of(Space.ATT, 0, 8), 4, 16, 8),
+            gemm(none, false, true, Operand.of(Space.ACT, 4000, 8), Operand.of(Space.ATT, 0, 8),
+                    Operand.of(Space.HID, 10000, 4), 7, 8, 4),
+            // 5: 4 x 16 x 8 into HID 4096; 6 is RESIDUAL with those bytes as its int16 residual (4 x 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 5000, 16), Operand.of(Space.WGT, 4000, 8),
+                    Operand.of(Space.HID, 4096, 8), 4, 16, 8),
+            new Command.Gemm(none, Command.Epilogue.RESIDUAL, false, false, Operand.of(Space.ACT, 6000, 16),
+                    Operand.of(Space.WGT, 5000, 4), Operand.of(Space.ATT, 8192, 8), 4, 16, 4, null, null,
+                    DyadicScale.fromRatio(2e-3), Operand.of(Space.HID, 4096, 8), DyadicScale.fromRatio(0.75)),
+            // 7: one tile (4 x 16 x 4) into ATT 12000; 8 reads it as A (M = 4, K = 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 7000, 16), Operand.of(Space.WGT, 6000, 4),
+                    Operand.of(Space.ATT, 12000, 4), 4, 16, 4),
+            gemm(none, false, false, Operand.of(Space.ATT, 12000, 4), Operand.of(Space.WGT, 7000, 8),
+                    Operand.of(Space.HID, 12000, 8), 4, 4, 8),
+            // 9: A = 6's output (int16 rows read as 8 bytes), complete by now: overlapped with 8
+            gemm(none, false, false, Operand.of(Space.ATT, 8192, 8), Operand.of(Space.WGT, 8000, 8),
+                    Operand.of(Space.HID, 14000, 8), 4, 8, 8));
         long cycles = GemmStreams.runConsecutive(top, gs, buf, seed, SPACE);
         System.out.printf("TopGemmCosimTest.overlap: %,d cycles START to interrupt (memory latency 8)%n", cycles);
     }
