@@ -65,6 +65,16 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
     }
 
     /**
+     * The row block a configuration compiles for: {@code compile.row.block} when set, else
+     * {@link #defaultRowBlock} of its array. The top's buffers ({@link #forModel}), every program
+     * the compiler emits for it and the estimate's stream all use this one value.
+     */
+    public static int rowBlock(io.vitgen.config.Config config) {
+        int v = Integer.parseInt(config.values().getOrDefault("compile.row.block", "0"));
+        return v > 0 ? v : defaultRowBlock(config.mac().rows());
+    }
+
+    /**
      * The row blocks the compiler cuts {@code n} token rows into, each {@code {first row, rows}}:
      * blocks of {@code rowBlock} rows, except that a remainder of fewer than {@code rowBlock / 4}
      * rows joins the last full block (197 tokens at 64: 64 + 64 + 69, not 64 + 64 + 64 + 5). A
@@ -281,7 +291,7 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
     public static BufferPlan forModel(Config config) {
         io.vitgen.config.ModelShape m = config.model();
         int probBytes = !config.softmax().log2() && config.softmax().outBits() == 16 ? 2 : 1;
-        int rb = defaultRowBlock(config.mac().rows());
+        int rb = rowBlock(config);
         VitGeometry g = VitGeometry.preset(m.name());
         if (g != null) {
             return forVit(g, rb, probBytes);

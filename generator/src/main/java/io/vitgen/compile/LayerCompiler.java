@@ -71,7 +71,7 @@ public final class LayerCompiler {
         IntEncoderLayer l0 = layers.get(0);
         int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
         return compile(layers, input, config,
-                BufferPlan.forShape(l0.shape(), BufferPlan.defaultRowBlock(config.mac().rows()), probBytes));
+                BufferPlan.forShape(l0.shape(), BufferPlan.rowBlock(config), probBytes));
     }
 
     /**
@@ -94,7 +94,7 @@ public final class LayerCompiler {
         IntEncoderLayer l0 = layers.get(0);
         int probBytes = l0.softmax() == EncoderLayer.SoftmaxMode.SHIFTMAX && l0.softmaxBits() == 16 ? 2 : 1;
         return compile(layers, input, config,
-                BufferPlan.forShape(l0.shape(), BufferPlan.defaultRowBlock(config.mac().rows()), probBytes), true);
+                BufferPlan.forShape(l0.shape(), BufferPlan.rowBlock(config), probBytes), true);
     }
 
     private static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
@@ -121,7 +121,7 @@ public final class LayerCompiler {
     /** Compiles a whole model with buffers sized for it at the configuration's row block. */
     public static Program compileModel(IntVitModel model, long[][][] image, Config config) {
         return compileModel(model, image, config, BufferPlan.forVit(model.geometry(),
-                BufferPlan.defaultRowBlock(config.mac().rows()), probBytes(model.layers().get(0))));
+                BufferPlan.rowBlock(config), probBytes(model.layers().get(0))));
     }
 
     /**

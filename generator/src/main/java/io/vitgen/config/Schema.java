@@ -89,11 +89,10 @@ public final class Schema {
                     "Images per weight pass the estimate assumes: the token GEMMs run on batch x model.tokens rows, so"
                     + " weights are read once per batch and partial row tiles shrink. Estimates only: the compiler does"
                     + " not batch yet (docs/estimate.md)."),
-            Key.integer("estimate.row.block", 0, 0, 4096,
-                    "Token rows per row block of the command stream the estimate compiles and times (the compiler's"
-                    + " BufferPlan of that row block, the unit of overlap between the GEMMs and the row units); 0: the"
-                    + " compiler's default 4 x mac.rows, which vitgen generate's top and simulation kit use. Estimates"
-                    + " only (docs/estimate.md)."),
+            Key.integer("compile.row.block", 0, 0, 4096,
+                    "Token rows per row block of the command stream the compiler emits (the unit of overlap between the"
+                    + " GEMMs and LayerNorm, softmax and GELU; the top's buffers are sized for it). vitgen generate's top,"
+                    + " its simulation kit and the estimate all use it. 0: 4 x mac.rows (docs/estimate.md)."),
             Key.integer("estimate.mem.latency", 25, 1, 1000,
                     "Cycles from a memory read request to its first data beat that the stream-timed estimate assumes"
                     + " for every command fetch, LOAD and STORE. Estimates only (docs/estimate.md)."),

@@ -259,7 +259,7 @@ public final class Performance {
         }
         FitCheck.Result fit = FitCheck.of(c);
         List<Usage> blocksUsage = new ArrayList<>(fit.blocks());
-        BufferPlan plan = batch == 1 && rb == BufferPlan.defaultRowBlock(s.rows()) ? BufferPlan.forModel(c) : BufferPlan.forShape(new io.vitgen.golden.ModelShape(bn,
+        BufferPlan plan = batch == 1 ? BufferPlan.forModel(c) : BufferPlan.forShape(new io.vitgen.golden.ModelShape(bn,
                 ch, h, m.mlp()), rowBlock(c), !c.softmax().log2() && c.softmax().outBits() == 16
                 ? 2 : 1);
         blocksUsage.add(new Usage("on-chip buffers (planned top, docs/top.md)", 0, 0, 0, plan.bram36()));
@@ -440,10 +440,9 @@ public final class Performance {
         return g.cycles();
     }
 
-    /** The row block of the schedule: estimate.row.block, or the compiler's default 4 x mac.rows when 0 or absent. */
+    /** The row block of the schedule: the compiler's (compile.row.block, or 4 x mac.rows when 0 or absent). */
     public static int rowBlock(Config c) {
-        int v = Integer.parseInt(c.values().getOrDefault("estimate.row.block", "0"));
-        return v > 0 ? v : BufferPlan.defaultRowBlock(c.mac().rows());
+        return BufferPlan.rowBlock(c);
     }
 
     /** estimate.batch: images per weight pass (1 when the key is absent). */

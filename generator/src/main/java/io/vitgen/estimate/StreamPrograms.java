@@ -81,13 +81,11 @@ public final class StreamPrograms {
     }
 
     /**
-     * The row block the stream is compiled for: estimate.row.block when set (the compiler's
-     * {@link BufferPlan} of that row block, which {@code AcceleratorTop.forProgram} sizes its buffers
-     * for), else the compiler's default 4 x mac.rows.
+     * The row block the stream is compiled for: the compiler's ({@link BufferPlan#rowBlock},
+     * compile.row.block or 4 x mac.rows), the one vitgen generate's top is sized for.
      */
     public static int rowBlock(Config c) {
-        int v = Integer.parseInt(c.values().getOrDefault("estimate.row.block", "0"));
-        return v > 0 ? v : BufferPlan.defaultRowBlock(c.mac().rows());
+        return BufferPlan.rowBlock(c);
     }
 
     static BufferPlan layerPlan(Config c, IntEncoderLayer l) {

@@ -132,6 +132,28 @@ class LayerCompilerTest {
     }
 
     @Test
+    void compileRowBlockSetsTheTopsBuffersTheProgramAndTheEstimatesStream() throws Exception {
+        // 13 tokens on a 2-row array: 4 x 2 = 8 by default (blocks 8 + 5); compile.row.block=6 cuts
+        // 6 + 7 (a last remainder under a quarter block joins the block before it)
+        Config dflt = config(Map.of("mac.rows", "2", "mac.cols", "2"));
+        Config six = config(Map.of("mac.rows", "2", "mac.cols", "2", "compile.row.block", "6"));
+        assertEquals(8, BufferPlan.rowBlock(dflt));
+        assertEquals(6, BufferPlan.rowBlock(six));
+        assertEquals(6, BufferPlan.forModel(six).rowBlock());
+        assertEquals(6, io.vitgen.estimate.StreamPrograms.rowBlock(six));
+        EncoderLayer.Calibrated cal = EncoderLayer.random(InterpreterTest.ODD, 3, EncoderLayer.SoftmaxMode.SHIFTMAX, 8,
+                EncoderLayer.GeluMode.SHIFTGELU);
+        List<Integer> lnRows = new java.util.ArrayList<>();
+        for (Command c : LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), six).commands()) {
+            if (c instanceof Command.LayerNorm l) {
+                lnRows.add(l.rows());
+            }
+        }
+        // LN1 and LN2 per row block
+        assertEquals(List.of(6, 7, 6, 7), lnRows);
+    }
+
+    @Test
     void probeStoresCopyEveryIntermediateTensorToMemory() {
         EncoderLayer.Calibrated cal = EncoderLayer.random(InterpreterTest.ODD, 3, EncoderLayer.SoftmaxMode.SHIFTMAX, 16,
                 EncoderLayer.GeluMode.SHIFTGELU);

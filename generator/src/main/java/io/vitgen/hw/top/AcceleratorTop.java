@@ -536,7 +536,7 @@ public final class AcceleratorTop {
             names.add(a.unit() + " (" + a.def().name() + ")");
         }
         TopBuilder b = TopBuilder.module(p.topName()).describe(
-                "vitgen accelerator top (issue 13, in progress): s_axi_control registers and interrupt,",
+                "vitgen accelerator top: s_axi_control registers and interrupt,",
                 "m_axi_mem AXI4 master (DMA), controller with command fetch, unit queues, dependency tokens,",
                 "LOAD/STORE units, on-chip buffers behind a crossbar of buffer channels (docs/top.md).",
                 "Compute units: " + (names.isEmpty() ? "none" : String.join(", ", names))
