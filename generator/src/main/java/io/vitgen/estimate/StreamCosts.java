@@ -1,6 +1,7 @@
 package io.vitgen.estimate;
 
 import io.vitgen.compile.Command;
+import io.vitgen.compile.Operand;
 import io.vitgen.config.Config;
 import io.vitgen.hw.MacArray;
 import io.vitgen.hw.layernorm.LayerNormGeometry;
@@ -38,6 +39,12 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     public static final int GEMM_EPILOGUE = 8;
     /** The GEMM unit's command handshake, descriptors, last write status and done (GemmUnitBenchmark). */
     public static final int GEMM_OVERHEAD = 5;
+    /**
+     * The GEMM unit's front half from taking a command to its first operand beat, beyond the
+     * buffer's latency (the W descriptor, the row assembler), and from its last operand beat to
+     * being free for the next command (the A skid register, the front's state).
+     */
+    public static final int GEMM_FRONT = 4;
     /** LAYERNORM cycles beyond the tables, the first row's beats and the row period (whole-layer traces). */
     public static final int LN_FIXED = 212;
     /** Command handshake and done around a compute unit's command. */
@@ -91,24 +98,62 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
 
     /**
      * A GEMM's A loader is done and the free half of the tile memory is there from the start of its
-     * last row tile: that row tile's tiles, the engine's drain, the epilogue and the handshake before
-     * its completion.
+     * last row tile: that row tile's tiles before its front half is done (the prefetch must end
+     * before the unit takes the next command).
      */
     @Override
     public long prefetchWindow(Command prev) {
         if (!(prev instanceof Command.Gemm g)) {
             return 0;
         }
-        MacArray.Shape s = shape;
         int passes = g.split16() ? 2 : 1;
-        long colTiles = ceil(g.n(), s.cols());
-        int cv = Math.min(g.n(), s.cols());
-        long wBeats = g.wTransposed() ? (long) cv * ceil(g.k(), bb) : (long) g.k() * ceil(cv, bb);
-        long perTile = Math.max(Math.max(g.k(), s.backToBackK()), wBeats);
-        long rowTiles = ceil(g.m(), s.rows());
-        int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
-        return colTiles * passes * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats() + GEMM_EPILOGUE
-                + GEMM_OVERHEAD + 7L * (s.rows() + s.cols() - 8) / 8 + (g.split16() ? 16 : 0);
+        return ceil(g.n(), shape.cols()) * passes * perTile(g);
+    }
+
+    /**
+     * The GEMM unit's back half: from the last operand beat of a command (its front done) to its
+     * completion - the engine's latency and the drain of the last tile's rows, the epilogue, the
+     * last write status and done. The unit takes the next GEMM meanwhile when {@link #overlaps}.
+     */
+    @Override
+    public long tail(Command c) {
+        if (!(c instanceof Command.Gemm g)) {
+            return 0;
+        }
+        return gemm(g) - gemmFront(g);
+    }
+
+    /**
+     * The GEMM unit takes the next GEMM while the back half still writes the previous one's output,
+     * unless the next one reads a byte of that output (A, W, the bias and scale tables or the
+     * residual; rtl-templates/top_gemm, "overlap").
+     */
+    @Override
+    public boolean overlaps(Command prev, Command next) {
+        if (!(prev instanceof Command.Gemm p) || !(next instanceof Command.Gemm g)) {
+            return false;
+        }
+        Operand o = p.out();
+        long oHi = o.addr() + (long) (p.m() - 1) * o.stride() + (long) p.n() * p.epilogue().outBytes();
+        int e = g.split16() ? 2 : 1;
+        boolean clash = meets(g.a(), g.m(), (long) g.k() * e, o, oHi)
+                || (g.wTransposed() ? meets(g.w(), g.n(), g.k(), o, oHi) : meets(g.w(), g.k(), g.n(), o, oHi))
+                || (g.bias() != null && meets(g.bias(), 1, 8L * g.n(), o, oHi))
+                || (g.scaleTable() != null && meets(g.scaleTable(), 1, 8L * g.n(), o, oHi))
+                || (g.residual() != null && meets(g.residual(), g.m(), 2L * g.n(), o, oHi));
+        return !clash;
+    }
+
+    private static boolean meets(Operand x, int rows, long rowBytes, Operand o, long oHi) {
+        long lo = x.addr();
+        long hi = lo + (long) (rows - 1) * x.stride() + rowBytes;
+        return x.space() == o.space() && lo < oHi && o.addr() < hi;
+    }
+
+    /** The front half is free one cycle after it is done. */
+    @Override
+    public long overlapGap() {
+        return 1;
     }
 
     /** The registered check and the descriptor, then the buffer's latency. */
@@ -204,6 +249,36 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         return gemmParts(g)[2];
     }
 
+    /** Cycles of one tile as tiles run back to back: max(K, the engine's back-to-back K, W beats). */
+    long perTile(Command.Gemm g) {
+        int cv = Math.min(g.n(), shape.cols());
+        long wBeats = g.wTransposed() ? (long) cv * ceil(g.k(), bb) : (long) g.k() * ceil(cv, bb);
+        return Math.max(Math.max(g.k(), shape.backToBackK()), wBeats);
+    }
+
+    /** The first A tile and, transposed, the first W^T tile: read before the first reduction step. */
+    long firstTiles(Command.Gemm g) {
+        int e = g.split16() ? 2 : 1;
+        int rv = Math.min(g.m(), shape.rows());
+        long firstA = (long) rv * ceil((long) g.k() * e, bb);
+        if (g.wTransposed()) {
+            int cv = Math.min(g.n(), shape.cols());
+            firstA += (long) cv * ceil(g.k(), bb); // the first W^T tile fills its tile memory
+        }
+        return firstA;
+    }
+
+    /**
+     * The GEMM unit's front half: from taking the command to being free for the next one (its last
+     * operand beat in the engine) - the W stream's start, the first A tile (unless prefetched) and
+     * the tiles back to back.
+     */
+    long gemmFront(Command.Gemm g) {
+        int passes = g.split16() ? 2 : 1;
+        long tiles = ceil(g.m(), shape.rows()) * ceil(g.n(), shape.cols()) * passes;
+        return GEMM_FRONT + BUF_LATENCY + firstTiles(g) + tiles * perTile(g);
+    }
+
     /**
      * A GEMM's cycles in three parts: {tiles x K (every reduction step, the split16 passes
      * included), tiles x max(K, B, W beats) (the tiles as they run back to back), the command's
@@ -211,18 +286,11 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
      */
     public long[] gemmParts(Command.Gemm g) {
         MacArray.Shape s = shape;
-        int e = g.split16() ? 2 : 1;
         int passes = g.split16() ? 2 : 1;
         long rowTiles = ceil(g.m(), s.rows());
         long colTiles = ceil(g.n(), s.cols());
-        int cv = Math.min(g.n(), s.cols());
-        long wBeats = g.wTransposed() ? (long) cv * ceil(g.k(), bb) : (long) g.k() * ceil(cv, bb);
-        long perTile = Math.max(Math.max(g.k(), s.backToBackK()), wBeats);
-        int rv = Math.min(g.m(), s.rows());
-        long firstA = (long) rv * ceil((long) g.k() * e, bb);
-        if (g.wTransposed()) {
-            firstA += wBeats; // the first W^T tile fills its tile memory before the first reduction step
-        }
+        long perTile = perTile(g);
+        long firstA = firstTiles(g);
         int lastRows = g.m() - (int) (rowTiles - 1) * s.rows();
         long tiles = rowTiles * colTiles * passes;
         long engine = tiles * perTile + s.latency() + (long) (lastRows - 1) * s.reqBeats();
