@@ -116,6 +116,28 @@ public final class StreamBounds {
             public long prefetchLatency() {
                 return sc.prefetchLatency();
             }
+
+            // the GEMM unit's overlap of consecutive commands, as the top has it (a free start has
+            // no tail left to overlap)
+            @Override
+            public long tail(Command x) {
+                return f.gemmStart ? 0 : sc.tail(x);
+            }
+
+            @Override
+            public boolean overlaps(Command prev, Command next) {
+                return sc.overlaps(prev, next);
+            }
+
+            @Override
+            public long overlapGap() {
+                return sc.overlapGap();
+            }
+
+            @Override
+            public long completionGap() {
+                return sc.completionGap();
+            }
         };
     }
 }
