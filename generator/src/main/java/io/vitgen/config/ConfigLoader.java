@@ -120,6 +120,7 @@ public final class ConfigLoader {
             checkCombinations(model, quant, mac, softmax, ln, gelu, errors);
         }
         checkSoftmaxBeat(softmax, v.get("target.mem.bits"), errors);
+        checkGeluBeat(gelu, v.get("target.mem.bits"), errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -263,6 +264,21 @@ public final class ConfigLoader {
                     + " bits but target.mem.bits=" + memBitsValue + " gives beats of " + beat + " bytes (the"
                     + " accelerator top's softmax unit splits each beat into whole chunks of softmax.lanes scores):"
                     + " use softmax.lanes <= " + beat + " or target.mem.bits >= " + 8 * sm.lanes());
+        }
+    }
+
+    /**
+     * The accelerator top's GELU unit takes min(gelu.lanes, bytes per beat) elements a cycle
+     * (docs/top-units.md): lanes beyond 16 are accepted only where the beat is at least as wide,
+     * so they add throughput (up to 16 lanes the narrower beat is accepted, as before).
+     */
+    private static void checkGeluBeat(Config.Gelu gelu, String memBitsValue, List<String> errors) {
+        int beat = Math.max(64, Integer.parseInt(memBitsValue)) / 8;
+        if (gelu.lanes() > 16 && gelu.lanes() > beat) {
+            errors.add("gelu.lanes=" + gelu.lanes() + " needs a memory port of at least " + 8 * gelu.lanes()
+                    + " bits but target.mem.bits=" + memBitsValue + " gives beats of " + beat + " bytes (the"
+                    + " accelerator top's GELU unit takes at most one beat a cycle): use gelu.lanes <= "
+                    + Math.max(16, beat) + " or target.mem.bits >= " + 8 * gelu.lanes());
         }
     }
 

@@ -11,6 +11,8 @@ public final class Schema {
     private static final List<String> LANES = List.of("1", "2", "4", "8", "16");
     /** The softmax unit's lanes: also 32 and 64, which need a memory port of 256 and 512 bits. */
     private static final List<String> SOFTMAX_LANES = List.of("1", "2", "4", "8", "16", "32", "64");
+    /** The GELU unit's lanes: also 32 and 64, which need a memory port of 256 and 512 bits. */
+    private static final List<String> GELU_LANES = SOFTMAX_LANES;
 
     private static final List<Key> KEYS = List.of(
             Key.identifier("design.name", "vit_accel",
@@ -73,7 +75,9 @@ public final class Schema {
                     "raw: the LayerNorm value (docs/arithmetic.md section 6 out_i); int8: after per-channel dyadic requantization."),
             Key.choice("gelu.variant", "shiftgelu", List.of("shiftgelu", "igelu"),
                     "shiftgelu: I-ViT ShiftGELU (docs/arithmetic.md section 5); igelu: I-BERT polynomial i-GELU (docs/arithmetic.md section 7)."),
-            Key.choice("gelu.lanes", "4", LANES, "Hidden channels the GELU unit takes per cycle."),
+            Key.choice("gelu.lanes", "4", GELU_LANES, "Hidden channels the GELU unit takes per cycle; 32 and 64 need"
+                    + " a beat at least as wide (a 256- and a 512-bit target.mem.bits): the unit takes min(gelu.lanes,"
+                    + " target.mem.bits / 8) per cycle."),
             Key.integer("gelu.max.row", 3072, 1, 8192,
                     "Most hidden channels per token the GELU unit accepts (ShiftGELU buffers a row)."),
             Key.choice("gelu.output", "int8", List.of("int8", "int16"),

@@ -118,8 +118,21 @@ class ConfigLoaderTest {
         assertEquals(64, load("softmax.lanes=64", "target.mem.bits=512").softmax().lanes());
         assertEquals(32, load("softmax.lanes=32", "target.mem.bits=256", "softmax.variant=log2").softmax().lanes());
         assertEquals(8, load("softmax.lanes=8", "target.mem.bits=32").softmax().lanes());
-        // layernorm and gelu lanes stay at most 16
-        assertMentions(problems("gelu.lanes=32", "target.mem.bits=512"), "gelu.lanes");
+        // layernorm lanes stay at most 16
+        assertMentions(problems("layernorm.lanes=32", "target.mem.bits=512"), "layernorm.lanes");
+    }
+
+    @Test
+    void geluLanesAbove16NeedABeatAsWide() {
+        assertMentions(problems("gelu.lanes=64", "target.mem.bits=256"), "gelu.lanes=64", "target.mem.bits=256",
+                "gelu.lanes <= 32", "target.mem.bits >= 512");
+        assertMentions(problems("gelu.lanes=32"), "gelu.lanes=32", "target.mem.bits=128", "gelu.lanes <= 16");
+        assertEquals(64, load("gelu.lanes=64", "target.mem.bits=512").gelu().lanes());
+        assertEquals(32, load("gelu.lanes=32", "target.mem.bits=256", "gelu.variant=igelu").gelu().lanes());
+        assertEquals(32, load("gelu.lanes=32", "target.mem.bits=512").gelu().lanes());
+        // up to 16 lanes a narrower beat stays accepted (the unit then takes a beat a cycle)
+        assertEquals(16, load("gelu.lanes=16", "target.mem.bits=32").gelu().lanes());
+        assertMentions(problems("gelu.lanes=12"), "gelu.lanes");
     }
 
     @Test

@@ -53,6 +53,10 @@ public final class GeluUnit {
     public static ModuleSpec spec(boolean shift, int lanes, int maxRow, int bb) {
         RowRegroup.powerOfTwo("GELU unit lanes", lanes, 1);
         RowRegroup.powerOfTwo("buffer beat bytes BB", bb, 8);
+        if (lanes > 16 && lanes > bb) {
+            throw new IllegalArgumentException("GELU unit: gelu.lanes = " + lanes + " exceeds the buffer beat of " + bb
+                    + " bytes (the memory port); above 16 lanes use at most " + bb);
+        }
         ModuleSpec block = shift ? ShiftGeluUnit.spec(lanes, maxRow, true) : IGeluUnit.spec(lanes, true);
         String latency = shift
                 ? "row of B beats: B - 1 + " + ShiftGeluUnit.rowLatency(lanes, true) + " cycles first beat in to first beat out"
