@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * vitgen_top_lnorm and vitgen_top_gelu lint clean: {@code verilator --lint-only -Wall} and
  * {@code iverilog -g2005 -Wall} print nothing, at BB 8, 16 and 128 and lanes 1, 4 and 16 (both
- * regrouping directions and the pass-through), both GELU variants, the corner sizes.
+ * regrouping directions and the pass-through), GELU also at 32 lanes (BB 32 and 64) and 64 lanes
+ * (BB 64), both GELU variants, the corner sizes.
  */
 class RowUnitLintTest {
 
@@ -37,7 +38,8 @@ class RowUnitLintTest {
 
     @Test
     void geluUnitLintsClean() throws Exception {
-        int[][] cases = {{1, 8, 72}, {4, 16, 3072}, {16, 8, 768}, {16, 16, 1}, {4, 128, 8192}};
+        int[][] cases = {{1, 8, 72}, {4, 16, 3072}, {16, 8, 768}, {16, 16, 1}, {4, 128, 8192}, {32, 32, 768}, {32, 64, 3072},
+            {64, 64, 3072}};
         for (int[] c : cases) {
             for (boolean shift : new boolean[] {true, false}) {
                 String tag = "gelu-" + shift + "-" + c[0] + "-" + c[1] + "-" + c[2];
