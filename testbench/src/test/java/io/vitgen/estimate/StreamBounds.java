@@ -116,6 +116,26 @@ public final class StreamBounds {
             public long prefetchLatency() {
                 return sc.prefetchLatency();
             }
+
+            @Override
+            public long tail(Command c) {
+                return f.gemmStart ? 0 : sc.tail(c);       // a free start and tail leave nothing to overlap
+            }
+
+            @Override
+            public boolean overlaps(Command prev, Command next) {
+                return !f.gemmStart && sc.overlaps(prev, next);
+            }
+
+            @Override
+            public long overlapGap() {
+                return sc.overlapGap();
+            }
+
+            @Override
+            public long completionGap() {
+                return sc.completionGap();
+            }
         };
     }
 }
