@@ -117,14 +117,16 @@ public final class StreamBounds {
                 return sc.prefetchLatency();
             }
 
+            // the GEMM unit's overlap of consecutive commands, as the top has it (a free start has
+            // no tail left to overlap)
             @Override
-            public long tail(Command c) {
-                return f.gemmStart ? 0 : sc.tail(c);       // a free start and tail leave nothing to overlap
+            public long tail(Command x) {
+                return f.gemmStart ? 0 : sc.tail(x);
             }
 
             @Override
             public boolean overlaps(Command prev, Command next) {
-                return !f.gemmStart && sc.overlaps(prev, next);
+                return sc.overlaps(prev, next);
             }
 
             @Override
