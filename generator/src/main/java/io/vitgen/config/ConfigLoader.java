@@ -119,6 +119,7 @@ public final class ConfigLoader {
         if (model != null) {
             checkCombinations(model, quant, mac, softmax, ln, gelu, errors);
         }
+        checkSoftmaxBeat(softmax, v.get("target.mem.bits"), errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -247,6 +248,21 @@ public final class ConfigLoader {
                 errors.add("softmax.out.bits is set but softmax.variant=log2 outputs a 4-bit code and a zero flag;"
                         + " remove softmax.out.bits or use softmax.variant=shiftmax");
             }
+        }
+    }
+
+    /**
+     * The accelerator top's softmax unit splits each buffer beat (max(64, target.mem.bits) / 8
+     * bytes) into whole chunks of softmax.lanes scores (docs/top-softmax.md): more lanes than bytes
+     * per beat cannot be built.
+     */
+    private static void checkSoftmaxBeat(Config.Softmax sm, String memBitsValue, List<String> errors) {
+        int beat = Math.max(64, Integer.parseInt(memBitsValue)) / 8;
+        if (sm.lanes() > beat) {
+            errors.add("softmax.lanes=" + sm.lanes() + " needs a memory port of at least " + 8 * sm.lanes()
+                    + " bits but target.mem.bits=" + memBitsValue + " gives beats of " + beat + " bytes (the"
+                    + " accelerator top's softmax unit splits each beat into whole chunks of softmax.lanes scores):"
+                    + " use softmax.lanes <= " + beat + " or target.mem.bits >= " + 8 * sm.lanes());
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 public final class Schema {
 
     private static final List<String> LANES = List.of("1", "2", "4", "8", "16");
+    /** The softmax unit's lanes: also 32 and 64, which need a memory port of 256 and 512 bits. */
+    private static final List<String> SOFTMAX_LANES = List.of("1", "2", "4", "8", "16", "32", "64");
 
     private static final List<Key> KEYS = List.of(
             Key.identifier("design.name", "vit_accel",
@@ -57,7 +59,9 @@ public final class Schema {
                             + " attention x V in one int8 array pass; 16 runs it exactly in two passes and keeps post-training-quantized"
                             + " checkpoints accurate (whole DeiT-Tiny logits cosine 0.998 vs 0.47 at 8): use 16 for PTQ checkpoints,"
                             + " 8 for checkpoints trained for it (docs/top.md, \"Attention arithmetic\")."),
-            Key.choice("softmax.lanes", "4", LANES, "Score elements the softmax unit takes per cycle."),
+            Key.choice("softmax.lanes", "4", SOFTMAX_LANES, "Score elements the softmax unit takes per cycle; at most"
+                    + " max(64, target.mem.bits) / 8 (a buffer beat splits into whole chunks: 16 lanes need a 128-bit,"
+                    + " 32 a 256-bit, 64 a 512-bit port)."),
             Key.integer("softmax.max.row", 1024, 1, 4096,
                     "Longest softmax row (keys per query) the unit accepts; sizes the row buffer."),
             Key.choice("layernorm.variant", "ilayernorm", List.of("ilayernorm"),

@@ -24,7 +24,8 @@ public final class ResourceModel {
     public static List<Usage> blocks(Config c) {
         List<Usage> out = new ArrayList<>();
         out.add(gemm(MacArray.shape(c), lean(c)));
-        out.add(softmax(c.softmax().lanes(), c.softmax().maxRow(), c.softmax().log2()));
+        out.add(softmax(c.softmax().lanes(), c.softmax().maxRow(), c.softmax().log2(), c.softmax().log2() ? 16
+                : c.softmax().outBits()));
         if (c.softmax().log2()) {
             AttnShiftUnit.Params a = AttnShiftUnit.params(c);
             out.add(attnShift(a.vLanes()));
@@ -106,14 +107,46 @@ public final class ResourceModel {
 
     /**
      * {@code vitgen_softmax}: per lane the exponential, the score and difference FIFO ports and (linear)
-     * the output multiplier e_i * f (one DSP), or (log2) the 16-comparison code cell; two row
-     * buffers of MAX_ROW elements in block RAM.
+     * the output multiplier e_i * f (one DSP), or (log2) the 16-comparison code cell. LUTs: linear
+     * fitted on 1 to 8 lanes (b = 16) and, above 8 lanes, on 16, 32 and 64 (b = 8 and 16 differ by 8
+     * LUT a lane there, which the formula ignores); log2 fitted on 4 lanes, within 3.1 % at 32;
+     * flip-flops: b = 8 keeps 24 fewer output bits a lane.
+     * Block RAM: the two FIFOs ({@link #softmaxFifoBram36}).
      */
+    public static Usage softmax(int lanes, int maxRow, boolean log2, int outBits) {
+        long lut = log2 ? 182 + 697L * lanes : lanes <= 8 ? 182 + 447L * lanes : 600 + 345L * lanes;
+        long ff = 332 + (log2 ? 292L : outBits == 16 ? 238L : 214L) * lanes;
+        return new Usage("vitgen_softmax", lut, ff, log2 ? 0 : lanes, softmaxFifoBram36(lanes, maxRow, log2));
+    }
+
+    /** {@link #softmax(int, int, boolean, int)} with 16-bit linear outputs. */
     public static Usage softmax(int lanes, int maxRow, boolean log2) {
-        long lut = 182 + (log2 ? 697L : 447L) * lanes;
-        long ff = 332 + (log2 ? 292L : 238L) * lanes;
-        double bram = 2 * Math.ceil(maxRow * 9.0 / 36_864);
-        return new Usage("vitgen_softmax", lut, ff, log2 ? 0 : lanes, bram);
+        return softmax(lanes, maxRow, log2, 16);
+    }
+
+    /**
+     * BRAM36 of vitgen_softmax's score and difference FIFOs (docs/softmax.md: entries of 8 LANES +
+     * clog2(LANES) + 1 bits): Yosys keeps a FIFO of at most 64 entries in LUT RAM and puts a deeper
+     * one in RAMB18s of 36 bits x 512 (18 x 1024, 9 x 2048, ...), as measured from 1 to 64 lanes.
+     */
+    static double softmaxFifoBram36(int lanes, int maxRow, boolean log2) {
+        io.vitgen.hw.softmax.SoftmaxUnit.Params p = new io.vitgen.hw.softmax.SoftmaxUnit.Params(lanes, maxRow, log2, 16);
+        int bits = io.vitgen.hw.softmax.SoftmaxUnit.fifoBits(p);
+        return (ramb18(io.vitgen.hw.softmax.SoftmaxUnit.scoreDepth(p), bits)
+                + ramb18(io.vitgen.hw.softmax.SoftmaxUnit.diffDepth(p), bits)) / 2.0;
+    }
+
+    private static long ramb18(int depth, int bits) {
+        if (depth <= 64) {
+            return 0;
+        }
+        long rows = 512;
+        long width = 36;
+        while (rows < depth && width > 1) {
+            rows *= 2;
+            width /= 2;
+        }
+        return ((bits + width - 1) / width) * ((depth + rows - 1) / rows);
     }
 
     /** {@code vitgen_attn_shift}: per V lane a barrel shift, an adder and a ring entry. */

@@ -24,8 +24,15 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     public static final int FETCH_BYTES = 72;
     /** Controller cycles around one fetch's DMA read (descriptor, decode, queue append). */
     public static final int FETCH_OVERHEAD = 8;
-    /** Controller and DMA cycles around a LOAD or STORE beyond latency and beats. */
-    public static final int MOVE_OVERHEAD = 8;
+    /**
+     * LOAD: cycles beyond its last data beat (the LOAD unit's start and descriptors, the DMA's
+     * descriptor check; after the last beat the DMA status, the buffer status and the token).
+     */
+    public static final int LOAD_OVERHEAD = 5;
+    /** STORE: cycles beyond its last write response (start, descriptors, buffer read latency, status). */
+    public static final int STORE_OVERHEAD = 4;
+    /** STORE: cycles from a burst's last W beat to the response freeing its slot, beyond the memory latency. */
+    public static final int STORE_RESPONSE = 3;
     /** Buffer read latency: a descriptor's first beat four cycles after its handshake (docs/top.md). */
     public static final int BUF_LATENCY = 4;
     /** The GEMM unit's epilogue behind the engine: combination register, requantizer, packer (top_gemm). */
@@ -48,7 +55,9 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
         int memBits = Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128"));
         int lat = Integer.parseInt(c.values().getOrDefault("estimate.mem.latency", "25"));
         int vLanes = c.softmax().log2() ? io.vitgen.hw.softmax.AttnShiftUnit.params(c).vLanes() : 1;
-        return new StreamCosts(MacArray.shape(c), memBits / 8, lat, 4, c.softmax().lanes(), vLanes, c.layerNorm().lanes(),
+        return new StreamCosts(MacArray.shape(c), memBits / 8, lat,
+                io.vitgen.hw.top.AcceleratorTop.Params.burstsInFlight(Math.max(64, memBits)), c.softmax().lanes(), vLanes,
+                c.layerNorm().lanes(),
                 LayerNormUnit.geometry(c.layerNorm().lanes(), c.layerNorm().maxChannels(), c.layerNorm().requantInt8()),
                 c.gelu().lanes(), !c.gelu().variant().equals("igelu"));
     }
@@ -157,10 +166,10 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     @Override
     public long cycles(Command c) {
         if (c instanceof Command.Load l) {
-            return move(l.rows(), l.rowBytes(), l.src().addr());
+            return move(true, l.rows(), l.rowBytes(), l.src().addr(), l.src().stride());
         }
         if (c instanceof Command.Store s) {
-            return move(s.rows(), s.rowBytes(), s.dst().addr());
+            return move(false, s.rows(), s.rowBytes(), s.dst().addr(), s.dst().stride());
         }
         if (c instanceof Command.Gemm g) {
             return gemm(g);
@@ -182,14 +191,57 @@ public record StreamCosts(MacArray.Shape shape, int bb, int memLatency, int outs
     }
 
     /**
-     * A LOAD or STORE: the memory latency, then one beat a cycle (bursts pipelined); at BB >= 64 two
-     * cycles a beat (measured on a 512-bit top, docs/estimate.md).
+     * A LOAD (memory -> buffer) or STORE (buffer -> memory), burst by burst as the DMA engines run
+     * them (rtl-templates/axi_dma_rd, axi_dma_wr; docs/estimate.md, "LOAD, STORE"). Each row is cut
+     * into INCR bursts at 4 KB boundaries and at 256 beats; one burst is issued a cycle while fewer
+     * than {@link #outstanding} are in flight. A read burst occupies its slot from its issue to its
+     * last data beat (first beat memLatency + 1 cycles after the issue, beats one a cycle and in
+     * order; an unaligned row whose last memory beat completes an output beat costs one cycle more,
+     * the realigner's flush); a write burst from its issue to its response (last W beat +
+     * memLatency + {@link #STORE_RESPONSE}). At one beat a cycle when the bursts in flight cover the
+     * round trip; short rows on a wide port with few bursts in flight are bound by the round trip.
      */
-    long move(int rows, long rowBytes, long addr) {
-        long beats = 0;
-        long first = addr % bb;
-        beats = rows * ceil(rowBytes + first, bb);
-        return MOVE_OVERHEAD + memLatency + (bb >= 64 ? 2 * beats : beats);
+    long move(boolean load, int rows, long rowBytes, long addr, long stride) {
+        int m = Math.max(1, outstanding);
+        long[] free = new long[m];     // per slot (burst k mod m): the cycle burst k may reuse it
+        long issue = -1;
+        long lastBeat = Long.MIN_VALUE / 4;
+        long gap = 0;                  // the realigner's flush after the previous row
+        long end = 0;
+        long k = 0;
+        for (int r = 0; r < rows; r++) {
+            long row = addr + r * stride;
+            long off0 = Math.floorMod(row, (long) bb);
+            boolean flush = load && off0 != 0 && ceil(rowBytes + off0, bb) == ceil(rowBytes, bb);
+            long cur = row;
+            long rem = rowBytes;
+            while (rem > 0) {
+                long off = Math.floorMod(cur, (long) bb);
+                long lim = Math.min(4096 - Math.floorMod(cur, 4096L), 256L * bb - off);
+                long bytes = Math.min(rem, lim);
+                long beats = ceil(bytes + off, bb);
+                cur += bytes;
+                rem -= bytes;
+                int slot = (int) (k % m);
+                issue = Math.max(issue + 1, k >= m ? free[slot] : 0);
+                long first = load ? Math.max(issue + memLatency + 1, lastBeat + 1 + gap) : Math.max(issue, lastBeat + 1);
+                lastBeat = first + beats - 1;
+                gap = 0;
+                if (load) {
+                    free[slot] = lastBeat + 1;
+                    end = lastBeat;
+                } else {
+                    free[slot] = lastBeat + memLatency + STORE_RESPONSE + 1;
+                    end = lastBeat + memLatency + STORE_RESPONSE;
+                }
+                k++;
+            }
+            if (flush) {
+                gap = 1;
+                end = lastBeat + 1;
+            }
+        }
+        return (load ? LOAD_OVERHEAD : STORE_OVERHEAD) + end;
     }
 
     /** The GEMM unit: first A tile, then the engine's tiles at the operand streams' rate, then the epilogue. */

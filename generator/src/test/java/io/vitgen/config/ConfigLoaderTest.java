@@ -108,6 +108,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void softmaxLanesNeedABeatAsWide() {
+        // 32 and 64 lanes exist for 256- and 512-bit ports; a narrower port is refused naming both keys
+        assertMentions(problems("softmax.lanes=64", "target.mem.bits=256"), "softmax.lanes=64", "target.mem.bits=256",
+                "softmax.lanes <= 32", "target.mem.bits >= 512");
+        assertMentions(problems("softmax.lanes=32"), "softmax.lanes=32", "target.mem.bits=128");
+        assertMentions(problems("softmax.lanes=16", "target.mem.bits=32"), "softmax.lanes=16", "target.mem.bits=32",
+                "beats of 8 bytes");
+        assertEquals(64, load("softmax.lanes=64", "target.mem.bits=512").softmax().lanes());
+        assertEquals(32, load("softmax.lanes=32", "target.mem.bits=256", "softmax.variant=log2").softmax().lanes());
+        assertEquals(8, load("softmax.lanes=8", "target.mem.bits=32").softmax().lanes());
+        // layernorm and gelu lanes stay at most 16
+        assertMentions(problems("gelu.lanes=32", "target.mem.bits=512"), "gelu.lanes");
+    }
+
+    @Test
     void outputBitsDoNotApplyToTheLog2Softmax() {
         assertMentions(problems("softmax.variant=log2", "softmax.out.bits=8"), "softmax.out.bits",
                 "softmax.variant=log2");

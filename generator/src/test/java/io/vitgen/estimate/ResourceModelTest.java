@@ -49,6 +49,16 @@ class ResourceModelTest {
         p.add(new Point("softmax log2, 4 lanes, 1024", ResourceModel.softmax(4, 1024, true), 2991, 1499, 0, 1));
         p.add(new Point("softmax linear b=16, 8 lanes, 1024", ResourceModel.softmax(8, 1024, false), 3757, 2235, 8, 2));
         p.add(new Point("softmax linear b=16, 1 lane, 1024", ResourceModel.softmax(1, 1024, false), 629, 570, 1, 2));
+        // softmax.lanes 16, 32, 64 (./bench softmax-lanes: hierarchical, DeiT-Tiny's divider bank, MAX_ROW 1024)
+        p.add(new Point("softmax linear b=8, 16 lanes, 1024, 3 dividers", ResourceModel.softmax(16, 1024, false, 8),
+                5920, 3628, 16, 4));
+        p.add(new Point("softmax linear b=8, 32 lanes, 1024, 5 dividers", ResourceModel.softmax(32, 1024, false, 8),
+                11603, 7191, 32, 4));
+        p.add(new Point("softmax linear b=8, 64 lanes, 1024, 8 dividers", ResourceModel.softmax(64, 1024, false, 8),
+                22688, 13942, 64, 7.5));
+        p.add(new Point("softmax linear b=16, 32 lanes, 1024, 5 dividers", ResourceModel.softmax(32, 1024, false, 16),
+                11859, 7959, 32, 4));
+        p.add(new Point("softmax log2, 32 lanes, 1024", ResourceModel.softmax(32, 1024, true), 21806, 10588, 0, 0));
         p.add(new Point("attn_shift 16 V lanes", ResourceModel.attnShift(16), 3204, 1489, 0, 0));
         p.add(new Point("layernorm 4 lanes, 768, int8", ResourceModel.layerNorm(4, 768, true), 4477, 3706, 26, 6));
         p.add(new Point("layernorm 1 lane, 768, raw", ResourceModel.layerNorm(1, 768, false), 1765, 2023, 4, 2));

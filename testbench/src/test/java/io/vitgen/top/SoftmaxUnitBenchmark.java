@@ -18,9 +18,13 @@ public final class SoftmaxUnitBenchmark {
     private SoftmaxUnitBenchmark() {
     }
 
-    public static void main(String[] args) {
-        long seed = args.length > 0 ? Long.parseLong(args[0]) : 20260101L;
+    public static void main(String[] args) throws Exception {
+        long seed = args.length > 0 && !args[0].equals("wide") ? Long.parseLong(args[0]) : 20260101L;
         Random rnd = new Random(seed);
+        if (List.of(args).contains("wide")) {
+            wide(seed, rnd);
+            return;
+        }
         System.out.println("| unit | command | rows | cycles (cmd -> done) | cycles/row steady | ideal cycles/row |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         for (int[] cfg : new int[][] {{16, 4}, {8, 1}, {16, 8}}) {
@@ -50,6 +54,54 @@ public final class SoftmaxUnitBenchmark {
                         Operand.of(Space.ACT, 0, 64), SoftmaxUnitRig.attnScale(rnd, 197));
                 print("log2, BB " + bb + ", lanes " + lanes + ", V_LANES " + log.attn().vLanes(), "ATTNV 197 keys x 64", rows, o,
                         SoftmaxUnit.cyclesPerAttnRow(log, 197));
+            }
+        }
+        wide(seed, rnd);
+    }
+
+    /**
+     * The wide units (softmax.lanes 32 and 64 at 256- and 512-bit ports, Shiftmax b = 8 as the
+     * zcu102 preset has it, the divider bank sized for 197-key rows): DeiT-Tiny SOFTMAX commands
+     * of 64 and 197 rows, the command's cycles beside StreamCosts' (the stream-timed estimate).
+     */
+    static void wide(long seed, Random rnd) throws Exception {
+        System.out.println();
+        System.out.println("| unit | command | cycles (cmd -> done) | estimate (StreamCosts) | error | cycles/row steady |"
+                + " ideal cycles/row |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        // {lanes, tokens of the model the divider is sized for}: DeiT-Tiny at 32 and 64 lanes, and the
+        // 12-token layer of TopLayerCosimTest (64 lanes, one chunk per row: the pipelined divider)
+        for (int[] u : new int[][] {{32, 197}, {64, 197}, {64, 12}}) {
+            int lanes = u[0];
+            java.util.Map<String, String> m = new java.util.HashMap<>(java.util.Map.of("target.mem.bits", "" + 8 * lanes,
+                    "softmax.lanes", "" + lanes, "softmax.out.bits", "8"));
+            if (u[1] != 197) {
+                m.putAll(java.util.Map.of("model.preset", "custom", "model.tokens", "" + u[1], "model.channels", "64",
+                        "model.heads", "2", "model.mlp", "128"));
+            }
+            io.vitgen.config.Config cfg = new io.vitgen.config.ConfigLoader().warnings(w -> { }).setAll(m).load();
+            SoftmaxUnit.Params p = SoftmaxUnit.params(cfg, lanes);
+            io.vitgen.estimate.StreamCosts costs = io.vitgen.estimate.StreamCosts.of(cfg);
+            String unit = "Shiftmax b = 8, BB " + lanes + ", lanes " + lanes + ", "
+                    + (p.softmax().divPipelined() ? "pipelined divider" : p.softmax().dividers() + " dividers");
+            try (SoftmaxUnitRig rig = new SoftmaxUnitRig(p, "bench-wide-b8-" + lanes + "-" + u[1], seed, rnd, true)) {
+                rig.chunk = 4;
+                for (int[] c : new int[][] {{64, 197}, {197, 197}, {12, 12}, {64, 64}, {16, 128}}) {
+                    int rows = c[0];
+                    int len = c[1];
+                    int x = 1 + rnd.nextInt(127);
+                    Operand in = Operand.of(Space.ATT, 0, len);
+                    Operand out = Operand.of(Space.HID, 0, len);
+                    SoftmaxUnitRig.Outcome o = SoftmaxUnitRig.softmax(rig, rnd, rows, len, false, 8, x, in, out);
+                    long est = costs.cycles(new io.vitgen.compile.Command.Softmax(io.vitgen.compile.Command.Deps.NONE, false, 8,
+                            in, out, rows, len, x));
+                    List<Long> w = o.writeBeatCycles();
+                    int perRow = w.size() / rows;
+                    double steady = (double) (w.get((rows - 1) * perRow) - w.get(0)) / (rows - 1);
+                    System.out.printf("| %s | SOFTMAX b=8 %d x %d | %d | %d | %+.2f %% | %.1f | %d |%n", unit, rows, len,
+                            o.cycles(), est, 100.0 * (est - o.cycles()) / o.cycles(), steady,
+                            SoftmaxUnit.cyclesPerSoftmaxRow(p, len));
+                }
             }
         }
     }

@@ -123,6 +123,9 @@ class SoftmaxUnitCosimTest {
             SoftmaxUnitRig.softmax(rig, rnd, 5, 197, false, 8, 1 + rnd.nextInt(127), Operand.of(Space.ATT, 1, 197), Operand.of(Space.ATT, 5000, 197));
             SoftmaxUnitRig.softmax(rig, rnd, 9, 13, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 13), Operand.of(Space.QKV, 500, 26));
             SoftmaxUnitRig.softmax(rig, rnd, 4, 8, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 8), Operand.of(Space.QKV, 500, 16));
+            // a row's last chunk of at most LANES / 2 scores is one write beat, not two (12 = 8 + 4 keys, 1 key)
+            SoftmaxUnitRig.softmax(rig, rnd, 5, 12, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.QKV, 3, 12), Operand.of(Space.QKV, 500, 24));
+            SoftmaxUnitRig.softmax(rig, rnd, 3, 1, false, 16, 1 + rnd.nextInt(127), Operand.of(Space.RES, 3, 1), Operand.of(Space.RES, 500, 2));
         }
     }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code verilator --lint-only -Wall} and {@code iverilog -g2005 -Wall} print nothing for the
  * accelerator top's softmax unit ({@code vitgen_top_softmax}) in every configuration the
- * co-simulation uses and at the corners: buffer beats of 8, 16 and 128 bytes, lanes 1 up to the
- * beat, linear 8 and 16 and log2, head widths 8, 40 and 64, rows 1 and 65535.
+ * co-simulation uses and at the corners: buffer beats of 8, 16, 32, 64 and 128 bytes, lanes 1 up to
+ * the beat (32 and 64 included), linear 8 and 16 and log2, head widths 8, 40 and 64, rows 1 and 65535.
  */
 class SoftmaxUnitLintTest {
 
@@ -29,6 +29,9 @@ class SoftmaxUnitLintTest {
             {16, 4, 1024, true, 16, 64}, {8, 1, 300, true, 16, 8}, {16, 4, 13, true, 16, 8},
             {128, 64, 65535, false, 16, 64}, {128, 16, 65535, true, 16, 40}, {8, 8, 1, false, 8, 8},
             {8, 1, 1, true, 16, 1}, {16, 16, 1024, false, 16, 64}, {8, 8, 197, false, 16, 64},
+            // 32 and 64 lanes at 256- and 512-bit ports (the co-simulated builds and the zcu102 unit)
+            {32, 32, 256, false, 16, 64}, {64, 64, 1024, false, 8, 64}, {64, 64, 256, true, 16, 64},
+            {64, 32, 1024, false, 16, 64}, {32, 32, 1024, true, 16, 64}, {64, 64, 197, false, 16, 64},
         };
         StringBuilder problems = new StringBuilder();
         int n = 0;
