@@ -414,7 +414,7 @@ public final class Performance {
         }
         l.add(new Loss("tiles waiting for the drain, the requantizer or the W stream (K < " + s.backToBackK()
                 + " or W rows wider than the buffer beat)", tilesB - tilesK));
-        l.add(new Loss("per GEMM command: first A tile (unless prefetched), pipeline fill, last drain, epilogue, handshake",
+        l.add(new Loss("per GEMM command: first A tile, pipeline fill, last drain, epilogue, handshake (unless prefetched or overlapped)",
                 busy - tilesB));
         l.add(new Loss("GEMM unit idle, waiting for loads (weights, constants, input)", idle.get("LOAD")));
         l.add(new Loss("GEMM unit idle, waiting for LayerNorm", idle.get("LNORM")));

@@ -55,6 +55,33 @@ public final class StreamTiming {
         default long prefetchLatency() {
             return 0;
         }
+
+        /**
+         * Cycles at the end of command {@code c} during which its unit can already take the next
+         * command of its queue (the GEMM unit's back half drains, requantizes and writes while the
+         * front half starts the next GEMM); 0 for a unit that takes one command at a time.
+         */
+        default long tail(Command c) {
+            return 0;
+        }
+
+        /**
+         * True when the unit may take {@code next} during {@code prev}'s {@link #tail} (it reads no
+         * byte prev still writes); otherwise next starts only at prev's completion.
+         */
+        default boolean overlaps(Command prev, Command next) {
+            return false;
+        }
+
+        /** Cycles from a command's front being done to the unit taking an overlapping next command. */
+        default long overlapGap() {
+            return 1;
+        }
+
+        /** Cycles a command's completion follows its predecessor's in the same unit, at least. */
+        default long completionGap() {
+            return 1;
+        }
     }
 
     /** When each command started and ended (cycles from START), and what the GEMM unit waited for. */
@@ -99,6 +126,7 @@ public final class StreamTiming {
             order[u] = new ArrayList<>();
         }
         long[] unitFree = new long[units];
+        long[] frontFree = new long[n];   // when each command's unit could take the next one (its tail)
         int[] last = new int[units];      // the command each unit ran last (-1: none yet)
         Arrays.fill(last, -1);
         long fetchFree = 0;
@@ -131,12 +159,16 @@ public final class StreamTiming {
                     }
                 }
                 long t = Math.max(unitFree[u], shown);
+                int prev = last[u];
+                if (prev >= 0 && costs.overlaps(commands.get(prev), commands.get(i))) {
+                    t = Math.max(Math.max(frontFree[prev] + costs.overlapGap(), start[prev] + 1), shown);
+                }
                 if (u == Unit.LOAD.ordinal()) {
                     t = Math.max(t, readFree);
                 }
                 if (ready) {
                     // the unit takes a command only once the prefetch of its first tile is done
-                    t = Math.max(t, prefetchEnd(commands, costs, last[u], i, shown, end));
+                    t = Math.max(t, prefetchEnd(commands, costs, last[u], i, shown, frontFree));
                 }
                 if (ready && (t < best || (t == best && u == Unit.LOAD.ordinal()))) {
                     best = t;
@@ -179,7 +211,8 @@ public final class StreamTiming {
                 int i = queue[bestUnit].pollFirst();
                 Command c = commands.get(i);
                 long d = costs.cycles(c) - saved(commands, costs, last[bestUnit], i, dispatchAndTokens(commands, c,
-                        dispatch[i], signals, taken, bestUnit), end);
+                        dispatch[i], signals, taken, bestUnit), frontFree);
+                int prevCmd = last[bestUnit];
                 last[bestUnit] = i;
                 // what the unit waited for last (for "where the cycles go")
                 long ready = Math.max(unitFree[bestUnit], dispatch[i]);
@@ -195,12 +228,18 @@ public final class StreamTiming {
                     }
                 }
                 waitedFor[i] = why;
-                idleBefore[i] = best - unitFree[bestUnit];
+                // an overlapped command starts before its predecessor's end: the unit was not idle,
+                // and its cost is what it adds to the unit's time line
+                idleBefore[i] = Math.max(0, best - unitFree[bestUnit]);
                 start[i] = best;
                 end[i] = best + d;
-                cost[i] = d;
+                if (prevCmd >= 0 && best < unitFree[bestUnit]) {
+                    end[i] = Math.max(end[i], unitFree[bestUnit] + costs.completionGap());
+                }
+                frontFree[i] = best + d - Math.min(costs.tail(c), d);
+                cost[i] = end[i] - Math.max(best, unitFree[bestUnit]);
                 unitFree[bestUnit] = end[i];
-                busy[bestUnit] += d;
+                busy[bestUnit] += cost[i];
                 if (bestUnit == Unit.LOAD.ordinal()) {
                     readFree = end[i];
                 }
@@ -254,9 +293,10 @@ public final class StreamTiming {
 
     /**
      * The prefetch of command i while the unit still runs {@code prev}: it starts when i is shown
-     * ({@code shown}) and prev's window has opened, and only while prev runs; its end, or -1.
+     * ({@code shown}) and prev's window has opened, and only while prev's front runs (until
+     * {@code frontFree[prev]}, prev's end less its {@link Costs#tail}); its end, or -1.
      */
-    private static long prefetchEnd(List<Command> commands, Costs costs, int prev, int i, long shown, long[] end) {
+    private static long prefetchEnd(List<Command> commands, Costs costs, int prev, int i, long shown, long[] frontFree) {
         if (prev < 0) {
             return -1;
         }
@@ -264,15 +304,16 @@ public final class StreamTiming {
         if (save <= 0) {
             return -1;
         }
-        long from = Math.max(shown, end[prev] - costs.prefetchWindow(commands.get(prev)));
-        if (from >= end[prev]) {
+        long from = Math.max(shown, frontFree[prev] - costs.prefetchWindow(commands.get(prev)));
+        if (from >= frontFree[prev]) {
             return -1;
         }
         return from + costs.prefetchLatency() + save;
     }
 
     /** Cycles a prefetch saved command i. */
-    private static long saved(List<Command> commands, Costs costs, int prev, int i, long shown, long[] end) {
-        return prefetchEnd(commands, costs, prev, i, shown, end) < 0 ? 0 : costs.prefetch(commands.get(prev), commands.get(i));
+    private static long saved(List<Command> commands, Costs costs, int prev, int i, long shown, long[] frontFree) {
+        return prefetchEnd(commands, costs, prev, i, shown, frontFree) < 0 ? 0
+                : costs.prefetch(commands.get(prev), commands.get(i));
     }
 }

@@ -49,7 +49,7 @@ class BoardPresetTest {
         // the number docs/estimate.md and the README state: stream-timed at batch 1
         assertEquals("stream", e.timing());
         assertEquals(1, e.batch());
-        assertEquals(650.2, e.imagesPerSecond(), 0.05);
+        assertEquals(687.6, e.imagesPerSecond(), 0.05);
         System.out.print(EstimateReport.text(e));
     }
 

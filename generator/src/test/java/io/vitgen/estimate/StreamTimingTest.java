@@ -24,6 +24,7 @@ class StreamTimingTest {
     private static final Operand DRAM = Operand.of(Space.DRAM, 0, 64);
     private static final Operand ACT = Operand.of(Space.ACT, 0, 64);
     private static final Operand RES = Operand.of(Space.RES, 0, 64);
+    private static final Operand HID = Operand.of(Space.HID, 0, 64);
 
     /** Fixed costs, independent of the top. */
     private static final StreamTiming.Costs COSTS = new StreamTiming.Costs() {
@@ -213,5 +214,57 @@ class StreamTimingTest {
         assertEquals(930, r.dispatch()[2]);
         assertEquals(930 + 6 + 300, r.start()[2]);
         assertEquals(700, r.cost()[2]);
+    }
+
+    /** GEMMs of 1,000 cycles whose last 300 (the tail) the next independent GEMM overlaps; no prefetch. */
+    private static final StreamTiming.Costs OVERLAP = new StreamTiming.Costs() {
+        @Override
+        public long cycles(Command c) {
+            return c instanceof Command.Gemm ? 1000 : 0;
+        }
+
+        @Override
+        public long fetch(Command c) {
+            return 10;
+        }
+
+        @Override
+        public long endCycles() {
+            return 2;
+        }
+
+        @Override
+        public long tail(Command c) {
+            return c instanceof Command.Gemm ? 300 : 0;
+        }
+
+        @Override
+        public boolean overlaps(Command prev, Command next) {
+            // not when next reads what prev writes (here: the same space)
+            return ((Command.Gemm) next).a().space() != ((Command.Gemm) prev).out().space();
+        }
+    };
+
+    @Test
+    void theGemmUnitTakesTheNextIndependentGemmDuringTheTail() {
+        List<Command> s = List.of(
+                gemm(ACT, RES),   // fetched 0..10, runs 10..1010, front done at 710
+                gemm(ACT, RES),   // independent: starts at 710 + 1 (overlapGap), ends 1711; front done 1411
+                gemm(RES, ACT),   // reads RES, which the one before writes: starts at its end 1711, ends 2711
+                gemm(ACT, RES),   // reads ACT, written by the one before: 2711..3711
+                gemm(ACT, HID),   // independent: starts 3411 + 1, ends 4412
+                new Command.End(Command.Deps.NONE));   // 4412..4422, + 2
+        StreamTiming.Result r = StreamTiming.run(s, OVERLAP, 4);
+        assertEquals(10, r.start()[0]);
+        assertEquals(711, r.start()[1]);
+        assertEquals(1711, r.end()[1]);
+        assertEquals(701, r.cost()[1]);          // what it adds to the unit's time line
+        assertEquals(0, r.idleBefore()[1]);
+        assertEquals(1711, r.start()[2]);
+        assertEquals(2711, r.start()[3]);
+        assertEquals(3412, r.start()[4]);
+        assertEquals(4412, r.end()[4]);
+        assertEquals(4424, r.total());
+        assertEquals(4412 - 10, r.busy(Unit.GEMM));
     }
 }

@@ -19,8 +19,8 @@ import io.vitgen.golden.VitGeometry;
  * tile): no first A tile, fill, last drain, epilogue or handshake - the most a GEMM unit that
  * overlaps consecutive commands completely could take away (the top prefetches only the next
  * command's first A tile, which the estimate already counts);</li>
- * <li>{@code load-rate}: LOAD / STORE at one memory beat a cycle at a 512-bit port (the top measures
- * two cycles a beat there, docs/estimate.md);</li>
+ * <li>{@code load-rate}: LOAD / STORE with 64 bursts in flight (the DMA engines' maximum; the top
+ * keeps 4 per 128 bits of port): one memory beat a cycle for rows of any length;</li>
  * <li>{@code softmax}: SOFTMAX and ATTNV in one cycle; {@code layernorm}, {@code gelu} likewise;</li>
  * <li>{@code fetch}: command fetches in one cycle.</li>
  * </ul>
@@ -75,6 +75,8 @@ public final class StreamBounds {
     private static StreamTiming.Costs costs(StreamCosts sc, Free f) {
         Predicate<Command> one = x -> (f.softmax && (x instanceof Command.Softmax || x instanceof Command.AttnV))
                 || (f.lnorm && x instanceof Command.LayerNorm) || (f.gelu && x instanceof Command.Gelu);
+        StreamCosts wide = new StreamCosts(sc.shape(), sc.bb(), sc.memLatency(), 64, sc.smLanes(), sc.vLanes(),
+                sc.lnLanes(), sc.ln(), sc.geluLanes(), sc.shiftGelu());
         return new StreamTiming.Costs() {
             @Override
             public long cycles(Command x) {
@@ -84,12 +86,10 @@ public final class StreamBounds {
                 if (one.test(x)) {
                     return 1;
                 }
-                long v = sc.cycles(x);
-                if (f.loadRate && sc.bb() >= 64 && (x instanceof Command.Load || x instanceof Command.Store)) {
-                    long fixed = StreamCosts.MOVE_OVERHEAD + sc.memLatency();
-                    return fixed + (v - fixed) / 2;
+                if (f.loadRate && (x instanceof Command.Load || x instanceof Command.Store)) {
+                    return wide.cycles(x);
                 }
-                return v;
+                return sc.cycles(x);
             }
 
             @Override

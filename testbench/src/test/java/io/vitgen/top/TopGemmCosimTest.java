@@ -44,21 +44,26 @@ class TopGemmCosimTest {
     record Stream(List<Command> cmds, List<String> labels, byte[] image, long cmdAddr, long outAddr) {
     }
 
-    /** LOAD every space's image, the GEMM, STORE HID (where the GEMM writes), END. */
     /**
      * The memory image: the first {@code n} buffer spaces' initial contents in order, then the encoded
      * stream at {@code cmdAddr}.
      */
     private static byte[] image(Map<Space, byte[]> buffers, int n, List<Command> cmds, long cmdAddr) {
+        return image(buffers, n, cmds, cmdAddr, SPACE);
+    }
+
+    /** The memory image with buffer spaces of {@code space} bytes. */
+    static byte[] image(Map<Space, byte[]> buffers, int n, List<Command> cmds, long cmdAddr, int space) {
         byte[] words = CommandCodec.toBytes(CommandCodec.encode(cmds));
         byte[] image = new byte[(int) cmdAddr + words.length];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(buffers.get(SPACES[i]), 0, image, i * SPACE, SPACE);
+            System.arraycopy(buffers.get(SPACES[i]), 0, image, i * space, space);
         }
         System.arraycopy(words, 0, image, (int) cmdAddr, words.length);
         return image;
     }
 
+    /** LOAD every space's image, the GEMM, STORE HID (where the GEMM writes), END. */
     static Stream stream(Command.Gemm g, Map<Space, byte[]> buffers) {
         List<Command> cmds = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -82,10 +87,14 @@ class TopGemmCosimTest {
     }
 
     static BufferPlan plan() {
+        return plan(SPACE);
+    }
+
+    static BufferPlan plan(int space) {
         Map<Space, Long> cap = new EnumMap<>(Space.class);
         for (Space s : Space.values()) {
             if (s != Space.DRAM) {
-                cap.put(s, (long) SPACE);
+                cap.put(s, (long) space);
             }
         }
         return new BufferPlan(cap, 16);
@@ -139,47 +148,61 @@ class TopGemmCosimTest {
                     Operand.of(Space.ATT, 8192, 24), 3, 40, 24),
             gemm(none, false, true, Operand.of(Space.ATT, 8192, 24), Operand.of(Space.WGT, 9000, 24),
                     Operand.of(Space.HID, 14000, 5), 3, 24, 5));
-        List<Command> cmds = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        int n = SPACES.length;
-        for (int i = 0; i < n; i++) {
-            Command.Deps d = i == n - 1 ? new Command.Deps(0, Unit.GEMM.bit()) : Command.Deps.NONE;
-            cmds.add(new Command.Load(d, Operand.of(Space.DRAM, (long) i * SPACE, SPACE), Operand.of(SPACES[i], 0, SPACE),
-                    1, SPACE));
-            labels.add("load " + SPACES[i]);
+        GemmStreams.runConsecutive(top, gs, buf, seed, SPACE);
+    }
+
+    /**
+     * Back-to-back GEMMs where each dependent one reads, through a different operand, the output of
+     * the command right before it - a one-tile GEMM whose only tile the unit's back half is still
+     * draining and writing when the front half would take the next command (docs/top-units.md,
+     * "overlap"): A (the prefetch is refused too), W, W transposed and the residual, each reading
+     * those bytes in its first tile; independent commands in between are overlapped. The unit must
+     * fall back to the serial start for each dependent command: without the A, the W or the
+     * residual term of its overlap check the dependent command reads stale bytes and the output
+     * differs. Fixed and random memory latency.
+     */
+    @Test
+    void dependentGemmsBackToBackWaitForTheWrites() {
+        long seed = Seeds.of("TopGemmCosimTest.overlap", 0x0B1AL);
+        Random rnd = new Random(seed);
+        AcceleratorTop top = new AcceleratorTop(P).attachGemm(G);
+        Map<Space, byte[]> buf = new EnumMap<>(Space.class);
+        for (Space sp : SPACES) {
+            byte[] b = new byte[SPACE];
+            rnd.nextBytes(b);
+            buf.put(sp, b);
         }
-        for (int i = 0; i < gs.size(); i++) {
-            Command.Gemm g = gs.get(i);
-            cmds.add(i == gs.size() - 1 ? GemmRig.withDeps(g, new Command.Deps(g.deps().waits(), Unit.STORE.bit())) : g);
-            labels.add("gemm " + i);
-        }
-        long hidAddr = (long) n * SPACE;
-        long attAddr = hidAddr + SPACE;
-        cmds.add(new Command.Store(new Command.Deps(Unit.GEMM.bit(), 0), Operand.of(Space.HID, 0, SPACE),
-                Operand.of(Space.DRAM, hidAddr, SPACE), 1, SPACE));
-        labels.add("store HID");
-        cmds.add(new Command.Store(none, Operand.of(Space.ATT, 0, SPACE), Operand.of(Space.DRAM, attAddr, SPACE), 1, SPACE));
-        labels.add("store ATT");
-        cmds.add(new Command.End(none));
-        labels.add("end");
-        long cmdAddr = attAddr + SPACE;
-        byte[] image = image(buf, n, cmds, cmdAddr);
-        Interpreter.Run want = Interpreter.run(cmds, labels, image, plan(), List.of(), seed, 2);
-        AxiMemory.Config[] mems = {AxiMemory.Config.fixed(8), AxiMemory.Config.random(1, 40, 600)};
-        for (int r = 0; r < mems.length; r++) {
-            try (TopRig rig = new TopRig(top, seed + r, mems[r])) {
-                TopRig.Outcome o = rig.run(image, 0, cmdAddr, 0, image.length, 2_000_000);
-                assertTrue(o.done() && !o.failed(), "memory " + r + ": status " + o.status() + ", error " + o.error());
-                assertEquals(0, o.error(), "ERROR register");
-                byte[] got = rig.mem.dump(hidAddr, 2 * SPACE);
-                for (int b = 0; b < 2 * SPACE; b++) {
-                    if (got[b] != want.dram()[(int) hidAddr + b]) {
-                        fail("memory " + r + ": " + (b < SPACE ? "HID" : "ATT") + " byte " + b % SPACE + " expected "
-                                + want.dram()[(int) hidAddr + b] + ", got " + got[b]);
-                    }
-                }
-            }
-        }
+        Command.Deps none = Command.Deps.NONE;
+        List<Command.Gemm> gs = List.of(
+            // 0: independent, 13 x 40 x 24 into HID 8192
+            gemm(none, false, false, Operand.of(Space.ACT, 0, 40), Operand.of(Space.WGT, 0, 24),
+                    Operand.of(Space.HID, 8192, 24), 13, 40, 24),
+            // 1: one tile (4 x 16 x 4) into HID 0; 2 reads it as W (K = 4, N = 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 1000, 16), Operand.of(Space.WGT, 2000, 4),
+                    Operand.of(Space.HID, 0, 4), 4, 16, 4),
+            gemm(none, false, false, Operand.of(Space.ACT, 2000, 4), Operand.of(Space.HID, 0, 4),
+                    Operand.of(Space.HID, 9000, 4), 9, 4, 4),
+            // 3: one tile (4 x 16 x 8, two column tiles) into ATT 0; 4 reads it as W transposed (N = 4 rows of K = 8)
+            gemm(none, false, false, Operand.of(Space.ACT, 3000, 16), Operand.of(Space.WGT, 3000, 8),
+                    Operand.of(Space.ATT, 0, 8), 4, 16, 8),
+            gemm(none, false, true, Operand.of(Space.ACT, 4000, 8), Operand.of(Space.ATT, 0, 8),
+                    Operand.of(Space.HID, 10000, 4), 7, 8, 4),
+            // 5: 4 x 16 x 8 into HID 4096; 6 is RESIDUAL with those bytes as its int16 residual (4 x 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 5000, 16), Operand.of(Space.WGT, 4000, 8),
+                    Operand.of(Space.HID, 4096, 8), 4, 16, 8),
+            new Command.Gemm(none, Command.Epilogue.RESIDUAL, false, false, Operand.of(Space.ACT, 6000, 16),
+                    Operand.of(Space.WGT, 5000, 4), Operand.of(Space.ATT, 8192, 8), 4, 16, 4, null, null,
+                    DyadicScale.fromRatio(2e-3), Operand.of(Space.HID, 4096, 8), DyadicScale.fromRatio(0.75)),
+            // 7: one tile (4 x 16 x 4) into ATT 12000; 8 reads it as A (M = 4, K = 4)
+            gemm(none, false, false, Operand.of(Space.ACT, 7000, 16), Operand.of(Space.WGT, 6000, 4),
+                    Operand.of(Space.ATT, 12000, 4), 4, 16, 4),
+            gemm(none, false, false, Operand.of(Space.ATT, 12000, 4), Operand.of(Space.WGT, 7000, 8),
+                    Operand.of(Space.HID, 12000, 8), 4, 4, 8),
+            // 9: A = 6's output (int16 rows read as 8 bytes), complete by now: overlapped with 8
+            gemm(none, false, false, Operand.of(Space.ATT, 8192, 8), Operand.of(Space.WGT, 8000, 8),
+                    Operand.of(Space.HID, 14000, 8), 4, 8, 8));
+        long cycles = GemmStreams.runConsecutive(top, gs, buf, seed, SPACE);
+        System.out.printf("TopGemmCosimTest.overlap: %,d cycles START to interrupt (memory latency 8)%n", cycles);
     }
 
     @Test

@@ -44,12 +44,16 @@ class TopLoadStoreCosimTest {
     }
 
     static Case randomCase(long seed, int rounds) {
+        return randomCase(P, seed, rounds);
+    }
+
+    static Case randomCase(AcceleratorTop.Params p, long seed, int rounds) {
         Random rnd = new Random(seed);
         List<Command> cmds = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         List<long[]> stores = new ArrayList<>();
         long outBase = IN_BYTES;
-        int slot = P.bufferBytes() / 2;
+        int slot = p.bufferBytes() / 2;
         for (int k = 0; k < rounds; k++) {
             Space space = Space.values()[1 + rnd.nextInt(7)];
             int rows = 1 + rnd.nextInt(6);
@@ -95,11 +99,11 @@ class TopLoadStoreCosimTest {
         return new Case(cmds, labels, image, cmdAddr, stores);
     }
 
-    static BufferPlan plan() {
+    static BufferPlan plan(AcceleratorTop.Params p) {
         Map<Space, Long> cap = new EnumMap<>(Space.class);
         for (Space s : Space.values()) {
             if (s != Space.DRAM) {
-                cap.put(s, (long) P.bufferBytes());
+                cap.put(s, (long) p.bufferBytes());
             }
         }
         return new BufferPlan(cap, 16);
@@ -127,12 +131,16 @@ class TopLoadStoreCosimTest {
     }
 
     static void runBitExact(long seed, int rounds, AxiMemory.Config cfg) {
-        Case c = randomCase(seed, rounds);
+        runBitExact(P, seed, rounds, cfg);
+    }
+
+    static void runBitExact(AcceleratorTop.Params p, long seed, int rounds, AxiMemory.Config cfg) {
+        Case c = randomCase(p, seed, rounds);
         AcceleratorTop.requireSupported(c.cmds(), c.labels());
         StreamChecker.Result chk = StreamChecker.check(c.cmds(), c.labels(), 4);
         assertTrue(chk.problems().isEmpty(), "generated stream is not legal: " + chk.problems());
-        byte[] want = Interpreter.run(c.cmds(), c.labels(), c.image(), plan(), List.of(), seed, 4).dram();
-        try (TopRig rig = new TopRig(P, seed, cfg)) {
+        byte[] want = Interpreter.run(c.cmds(), c.labels(), c.image(), plan(p), List.of(), seed, 4).dram();
+        try (TopRig rig = new TopRig(p, seed, cfg)) {
             TopRig.Outcome o = rig.run(c.image(), 0, c.cmdAddr(), 0, c.image().length, 400_000);
             assertEquals(0, o.error(), "error bits, ERR_CMD " + o.errCmd() + ", seed " + seed);
             assertTrue(o.done(), "STATUS " + o.status());
@@ -144,8 +152,8 @@ class TopLoadStoreCosimTest {
             assertEquals(0, n.get("array"));
             assertTrue(n.get("total") > n.get("load") && n.get("total") > n.get("store")
                     && n.get("total") >= n.get("fetch") && n.get("load") > 0 && n.get("store") > 0, n.toString());
-            System.out.printf("top LOAD/STORE seed %x: %d commands, %d cycles (%s)%n", seed, c.cmds().size(),
-                    o.cycles(), n);
+            System.out.printf("top LOAD/STORE (%d bits, %d bursts in flight) seed %x: %d commands, %d cycles (%s)%n",
+                    p.dataW(), p.maxOutstanding(), seed, c.cmds().size(), o.cycles(), n);
         }
     }
 
@@ -162,6 +170,20 @@ class TopLoadStoreCosimTest {
         runBitExact(seed + 1, 12, AxiMemory.Config.random(20, 100, 300));
     }
 
+    /**
+     * A 512-bit top with the 16 bursts in flight a generated top keeps at that width: the random
+     * moves (most rows a few beats, so many bursts in flight at once) under random latency, stalls
+     * and reordering, and at a fixed latency.
+     */
+    @Test
+    void randomMovesBitExactOnA512BitTopWith16BurstsInFlight() {
+        long seed = Long.getLong("vitgen.seed", 0x70B1_0003L);
+        AcceleratorTop.Params wide = new AcceleratorTop.Params("vt", 512, 13, 2, AcceleratorTop.Params.burstsInFlight(512));
+        assertEquals(16, wide.maxOutstanding());
+        runBitExact(wide, seed, 12, AxiMemory.Config.random(1, 40, 600));
+        runBitExact(wide, seed + 1, 12, AxiMemory.Config.fixed(25));
+    }
+
     @Test
     void printedTopIsLintClean() throws Exception {
         List<Path> rtl = TopRig.emit(P);
@@ -171,5 +193,9 @@ class TopLoadStoreCosimTest {
         List<Path> rtl2 = TopRig.emit(wide);
         assertEquals("", Lint.run(rtl2, wide.topName(), Map.of()), "verilator -Wall (256-bit) must print nothing");
         assertEquals("", Lint.iverilog(rtl2, wide.topName(), Map.of()), "iverilog (256-bit) must print nothing");
+        AcceleratorTop.Params w512 = new AcceleratorTop.Params("vt", 512, 13, 2, AcceleratorTop.Params.burstsInFlight(512));
+        List<Path> rtl3 = TopRig.emit(w512);
+        assertEquals("", Lint.run(rtl3, w512.topName(), Map.of()), "verilator -Wall (512-bit, 16 bursts) must print nothing");
+        assertEquals("", Lint.iverilog(rtl3, w512.topName(), Map.of()), "iverilog (512-bit, 16 bursts) must print nothing");
     }
 }

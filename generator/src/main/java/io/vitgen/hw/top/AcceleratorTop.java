@@ -132,7 +132,19 @@ public final class AcceleratorTop {
 
         /** 128-bit memory port, 64 KB per buffer space, queues of 4, 4 bursts outstanding. */
         public static Params defaults(String designName) {
-            return new Params(designName, 128, 16, 2, 4);
+            return new Params(designName, 128, 16, 2, burstsInFlight(128));
+        }
+
+        /**
+         * Bursts each DMA engine keeps in flight at a memory port of {@code dataW} bits: 4 per 128
+         * bits (4 at 64 and 128 bits, 8 at 256, 16 at 512, 32 at 1024). A burst carries at most one
+         * row, so the bytes in flight for rows of a given length stay the same at every width: at
+         * 512 bits and a memory latency of 25 cycles, rows of 192 bytes (3 beats) still move one
+         * beat a cycle (16 x 3 beats cover the 29-cycle round trip; with 4 bursts they took 2.6
+         * cycles a beat, docs/estimate.md "LOAD, STORE").
+         */
+        public static int burstsInFlight(int dataW) {
+            return Math.max(4, dataW / 32);
         }
 
         /**
@@ -341,7 +353,7 @@ public final class AcceleratorTop {
         String name = c.designName().toLowerCase(java.util.Locale.ROOT);
         int bits = Math.max(64, Integer.parseInt(c.values().getOrDefault("target.mem.bits", "128")));
         Params d = Params.defaults(name);
-        Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), d.maxOutstanding()).withPlan(plan);
+        Params p = new Params(name, bits, d.bufLog2(), d.queueDepthLog2(), Params.burstsInFlight(bits)).withPlan(plan);
         AcceleratorTop t = new AcceleratorTop(p);
         io.vitgen.hw.MacArray.Shape shape = io.vitgen.hw.MacArray.shape(c);
         if (shape.aW() == 8 && shape.wW() == 8) {
