@@ -100,6 +100,17 @@ class TopGemmCosimTest {
         return new BufferPlan(cap, 16);
     }
 
+    /** Every space of the test's top filled with random bytes. */
+    static Map<Space, byte[]> randomSpaces(Random rnd) {
+        Map<Space, byte[]> buf = new EnumMap<>(Space.class);
+        for (Space sp : SPACES) {
+            byte[] b = new byte[SPACE];
+            rnd.nextBytes(b);
+            buf.put(sp, b);
+        }
+        return buf;
+    }
+
     /** A REQUANT GEMM with a per-tensor scale (no bias), or RAW with split16. */
     static Command.Gemm gemm(Command.Deps d, boolean split, boolean wt, Operand a, Operand w, Operand out, int m, int k,
                              int n) {
@@ -122,12 +133,7 @@ class TopGemmCosimTest {
         long seed = Seeds.of("TopGemmCosimTest.prefetch", 0x9F37L);
         Random rnd = new Random(seed);
         AcceleratorTop top = new AcceleratorTop(P).attachGemm(G);
-        Map<Space, byte[]> buf = new EnumMap<>(Space.class);
-        for (Space sp : SPACES) {
-            byte[] b = new byte[SPACE];
-            rnd.nextBytes(b);
-            buf.put(sp, b);
-        }
+        Map<Space, byte[]> buf = randomSpaces(rnd);
         // split16 operand in RES: non-negative int16 elements
         for (int i = 0; i < 6 * 24; i += 2) {
             buf.get(Space.RES)[i + 1] &= 0x7f;
@@ -166,12 +172,7 @@ class TopGemmCosimTest {
         long seed = Seeds.of("TopGemmCosimTest.overlap", 0x0B1AL);
         Random rnd = new Random(seed);
         AcceleratorTop top = new AcceleratorTop(P).attachGemm(G);
-        Map<Space, byte[]> buf = new EnumMap<>(Space.class);
-        for (Space sp : SPACES) {
-            byte[] b = new byte[SPACE];
-            rnd.nextBytes(b);
-            buf.put(sp, b);
-        }
+        Map<Space, byte[]> buf = randomSpaces(rnd);
         Command.Deps none = Command.Deps.NONE;
         List<Command.Gemm> gs = List.of(
             // 0: independent, 13 x 40 x 24 into HID 8192
