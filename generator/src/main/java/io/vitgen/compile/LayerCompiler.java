@@ -628,7 +628,11 @@ public final class LayerCompiler {
                 interleave(b -> layer(li, layers.get(li), weights.get(li), consts.get(li), null, null,
                         li == layers.size() - 1));
             }
-            interleave(b -> head(outs.get(b), mc, embBytes, headBytes, panels, headW));
+            int last = layers.size() - 1;
+            if (batch > 1) {
+                classTail(last, layers.get(last), weights.get(last));
+            }
+            head(outs, mc, embBytes, headBytes, panels, headW);
             return finish(ins, outs);
         }
 
@@ -649,8 +653,6 @@ public final class LayerCompiler {
             int i = emit(new Command.Load(Command.Deps.NONE, pos.operand(), Operand.of(Space.RES, xOff, 2L * c), 1, 2L * c),
                     "load class token row");
             probe(i, "embed", 0, 0, Operand.of(Space.RES, xOff, 2L * c), 1, c, Program.ElemType.I16);
-            emit(new Command.Load(Command.Deps.NONE, pos.operand().plus(2L * c), Operand.of(Space.RES, posOff + 2L * c, 2L * c),
-                    n - 1, 2L * c), "load position embedding");
             if (img == 0) {
                 emit(new Command.Load(Command.Deps.NONE, ew.operand(), Operand.of(Space.WGT, off(Space.WGT, 1), c), kpe, c),
                         "load embed.w");
@@ -663,60 +665,138 @@ public final class LayerCompiler {
                     blocks.add(new int[] {t0, r[0] + r[1]});
                 }
             }
+            // block b + 1's patches follow block b's GEMM in the stream: the LOAD still runs under that
+            // GEMM (two patch slots), and the first GEMM is fetched once its own operands are queued (the
+            // fetch shares the read engine with the LOADs, which go first)
             DyadicScale one = new DyadicScale(1, 0);
-            for (int b = 0; b <= blocks.size(); b++) {
-                if (b < blocks.size()) {
-                    int[] bl = blocks.get(b);
-                    emit(new Command.Load(Command.Deps.NONE, in.operand().plus((long) (bl[0] - 1) * kpe),
-                            Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe), bl[1] - bl[0], kpe),
-                            "load patches rows " + bl[0]);
-                }
-                if (b >= 1) {
-                    int[] bl = blocks.get(b - 1);
-                    int rows = bl[1] - bl[0];
-                    Operand x = Operand.of(Space.RES, xOff + 2L * bl[0] * c, 2L * c);
-                    i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false,
-                            Operand.of(Space.HID, off(Space.HID, 4 + (b - 1) % 2), kpe),
-                            Operand.of(Space.WGT, off(Space.WGT, 1), c), x, rows, kpe, c, embC, embC.plus(8L * c), null,
-                            Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), one),
-                            "patch embedding rows " + bl[0]);
-                    probe(i, "embed", bl[0], 0, x, rows, c, Program.ElemType.I16);
+            loadPatches(in, pos, blocks, 0);
+            for (int b = 0; b < blocks.size(); b++) {
+                int[] bl = blocks.get(b);
+                int rows = bl[1] - bl[0];
+                Operand x = Operand.of(Space.RES, xOff + 2L * bl[0] * c, 2L * c);
+                i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false,
+                        Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe),
+                        Operand.of(Space.WGT, off(Space.WGT, 1), c), x, rows, kpe, c, embC, embC.plus(8L * c), null,
+                        Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), one),
+                        "patch embedding rows " + bl[0]);
+                probe(i, "embed", bl[0], 0, x, rows, c, Program.ElemType.I16);
+                if (b + 1 < blocks.size()) {
+                    loadPatches(in, pos, blocks, b + 1);
                 }
             }
         }
 
         /**
-         * The current image's final LayerNorm of the class token, the head in column panels (RAW
-         * epilogue) and its logits stored; image 0 also loads the shared tables and head panels.
+         * The current image's patch rows of embedding block {@code b} into patch slot b mod 2, and the
+         * block's rows of the position embedding (the GEMM's residual) into res1's place.
          */
-        private void head(MemoryImage.Region logits, MemoryImage.Region mc, long embBytes, long headBytes, int[] panels,
-                List<MemoryImage.Region> headW) {
+        private void loadPatches(MemoryImage.Region in, MemoryImage.Region pos, List<int[]> blocks, int b) {
+            int kpe = vit.geometry().patchK();
+            int[] bl = blocks.get(b);
+            long posOff = off(Space.RES, 2);
+            emit(new Command.Load(Command.Deps.NONE, pos.operand().plus(2L * bl[0] * c),
+                    Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), bl[1] - bl[0], 2L * c),
+                    "load position embedding rows " + bl[0]);
+            emit(new Command.Load(Command.Deps.NONE, in.operand().plus((long) (bl[0] - 1) * kpe),
+                    Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe), bl[1] - bl[0], kpe), "load patches rows " + bl[0]);
+        }
+
+        /**
+         * The final LayerNorm of every image's class token, the head in column panels (RAW epilogue)
+         * and the logits stored, with the shared tables and head panels loaded once. In a batch the
+         * images' class tokens go through as the rows of one command (row stride: the distance
+         * between two images' copies of the space), so each head panel is read once for the batch.
+         */
+        private void head(List<MemoryImage.Region> logits, MemoryImage.Region mc, long embBytes, long headBytes,
+                int[] panels, List<MemoryImage.Region> headW) {
+            img = 0;
             int classes = vit.geometry().classes();
-            long xOff = off(Space.RES, 0);
             Operand hc = Operand.of(Space.CONST, off(Space.CONST, 3), 0);
-            if (img == 0) {
-                emit(new Command.Load(Command.Deps.NONE, mc.operand().plus(embBytes), hc, 1, headBytes),
-                        "load norm and head tables");
-            }
-            Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), c);
-            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), 4L * classes);
-            for (int p = 0; img == 0 && p < Math.min(2, panels.length); p++) {
+            emit(new Command.Load(Command.Deps.NONE, mc.operand().plus(embBytes), hc, 1, headBytes),
+                    "load norm and head tables");
+            Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), batch == 1 ? c : span.get(Space.ACT));
+            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), batch == 1 ? 4L * classes : span.get(Space.ATT));
+            Operand x = Operand.of(Space.RES, off(Space.RES, 0), batch == 1 ? 2L * c : span.get(Space.RES));
+            for (int p = 0; p < Math.min(2, panels.length); p++) {
                 emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
             }
-            int i = emit(new Command.LayerNorm(Command.Deps.NONE, Operand.of(Space.RES, xOff, 2L * c), norm, 1, c, hc,
-                    hc.plus(8L * c)), "final norm row 0");
-            probe(i, "norm", 0, 0, norm, 1, c, Program.ElemType.I8);
+            String who = batch == 1 ? "row 0" : "class tokens of " + batch + " images";
+            int i = emit(new Command.LayerNorm(Command.Deps.NONE, x, norm, batch, c, hc, hc.plus(8L * c)), "final norm " + who);
+            probeEach(i, "norm", norm, c, Program.ElemType.I8, 0);
             for (int p = 0, j0 = 0; p < panels.length; j0 += panels[p], p++) {
-                if (p >= 2 && img == 0) {
+                if (p >= 2) {
                     emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
                 }
                 Operand out = logitsBuf.plus(4L * j0);
                 i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RAW, false, false, norm,
-                        Operand.of(Space.WGT, off(Space.WGT, p % 2), panels[p]), out, 1, c, panels[p],
-                        hc.plus(16L * c + 8L * j0), null, null, null, null), "head columns " + j0);
-                probe(i, "logits", 0, j0, out, 1, panels[p], Program.ElemType.I32);
+                        Operand.of(Space.WGT, off(Space.WGT, p % 2), panels[p]), out, batch, c, panels[p],
+                        hc.plus(16L * c + 8L * j0), null, null, null, null), "head columns " + j0
+                        + (batch == 1 ? "" : ", " + who));
+                probeEach(i, "logits", out, panels[p], Program.ElemType.I32, j0);
             }
-            emit(new Command.Store(Command.Deps.NONE, logitsBuf, logits.operand(), 1, 4L * classes), "store logits");
+            for (int b = 0; b < batch; b++) {
+                emit(new Command.Store(Command.Deps.NONE, Operand.of(Space.ATT, logitsBuf.addr() + b * span.get(Space.ATT),
+                        4L * classes), logits.get(b).operand(), 1, 4L * classes), b == 0 ? "store logits"
+                        : "store logits of image " + b);
+            }
+        }
+
+        /**
+         * Probes row 0 of {@code tensor} for every image of the batch: image b's row is row b of
+         * {@code src} (a command over the images' class tokens).
+         */
+        private void probeEach(int after, String tensor, Operand src, int cols, Program.ElemType t, int c0) {
+            for (int b = 0; b < batch; b++) {
+                addProbe(after, Program.imagePrefix(b) + tensor, 0, c0, Operand.of(src.space(), src.addr() + b * src.stride(),
+                        src.stride()), 1, cols, t);
+            }
+        }
+
+        /**
+         * The last layer of a batched model past attention: the projection with its residual, LN2 and
+         * the MLP of every image's class token as the rows of one command each (row strides: the
+         * distance between two images' copies of the space), so the projection, FC1 and FC2 weights
+         * pass through the array once for the batch.
+         */
+        private void classTail(int l, IntEncoderLayer L, MemoryImage.Region[] w) {
+            img = 0;
+            String p = "L" + l + ".";
+            EncoderLayer.Constants k = L.constants();
+            ConstTables t = ConstTables.of(s);
+            Operand cst = Operand.of(Space.CONST, off(Space.CONST, l % 2), 0);
+            long sRes = span.get(Space.RES);
+            long sAct = span.get(Space.ACT);
+            long sHid = span.get(Space.HID);
+            Operand slot0 = Operand.of(Space.WGT, off(Space.WGT, 0), 0);
+            Operand slot1 = Operand.of(Space.WGT, off(Space.WGT, 1), 0);
+            Operand ctx = Operand.of(Space.ACT, off(Space.ACT, 1), sAct);
+            Operand x = Operand.of(Space.RES, off(Space.RES, 0), sRes);
+            Operand res1 = Operand.of(Space.RES, off(Space.RES, 1), sRes);
+            Operand ln = Operand.of(Space.ACT, off(Space.ACT, 0), sAct);
+            String who = "class tokens of " + batch + " images";
+            int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, ctx, weightOp(slot1, c),
+                    res1, batch, c, c, cst.plus(t.projBias()), cst.plus(t.projScale()), null, x, k.inToRes1()),
+                    p + "proj+residual " + who);
+            probeEach(i, p + "res1", res1, c, Program.ElemType.I16, 0);
+            i = emit(new Command.LayerNorm(Command.Deps.NONE, res1, ln, batch, c, cst.plus(t.ln2Bias()), cst.plus(t.ln2Scale())),
+                    p + "ln2 " + who);
+            probeEach(i, p + "ln2", ln, c, Program.ElemType.I8, 0);
+            emit(loadWeight(w[3], slot1), p + "load w.fc2");
+            Operand fc1 = Operand.of(Space.HID, off(Space.HID, 0), sHid);
+            i = emit(gemmPerChannel(ln, weightOp(slot0, mlp), fc1, batch, c, mlp, cst.plus(t.fc1Bias()), cst.plus(t.fc1Scale())),
+                    p + "fc1 " + who);
+            probeEach(i, p + "fc1", fc1, mlp, Program.ElemType.I8, 0);
+            Operand g = Operand.of(Space.HID, off(Space.HID, 1), sHid);
+            Command.Gelu gc = L.gelu() == EncoderLayer.GeluMode.IGELU
+                    ? new Command.Gelu(Command.Deps.NONE, true, fc1, g, batch, mlp, 0, k.igelu().b(), k.igelu().c(),
+                            k.igelu().one(), k.geluRequant())
+                    : new Command.Gelu(Command.Deps.NONE, false, fc1, g, batch, mlp, (int) k.geluX(), 0, 0, 0, k.geluRequant());
+            i = emit(gc, p + "gelu " + who);
+            probeEach(i, p + "gelu", g, mlp, Program.ElemType.I8, 0);
+            i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g, weightOp(slot1, c), x,
+                    batch, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null, res1, k.res1ToOut()),
+                    p + "fc2+residual " + who);
+            probeEach(i, p + "out", x, c, Program.ElemType.I16, 0);
         }
 
         private byte[] constBlock(EncoderLayer.Constants k) {
@@ -856,6 +936,9 @@ public final class LayerCompiler {
                 }
             }
 
+            if (clsOnly && batch > 1) {
+                return; // the class tokens of every image go on together: classTail
+            }
             // projection + residual, LN2
             for (int[] r : liveBlocks) {
                 int r0 = r[0];

@@ -78,7 +78,7 @@ class PerformanceTest {
         assertEquals("stream", stream.timing());
         assertTrue(stream.phases().isEmpty());
         assertEquals(47, stream.layerCommands());
-        assertEquals(476, stream.imageCommands());
+        assertEquals(478, stream.imageCommands());
         // a batch is timed as its compiled stream too
         Performance.Estimate two = Performance.of(config("compile.batch", "2"));
         assertEquals("stream", two.timing());

@@ -93,7 +93,8 @@ class TopLayerCosimTest {
         List<IntEncoderLayer> ints = List.of(IntEncoderLayer.of(cal.layer()));
         // compile.batch: image b's input is another calibration's (same shape, seed + 1000 b) through this layer
         int batch = BufferPlan.batch(cfg);
-        List<long[][]> inputs = new java.util.ArrayList<>(List.of(cal.input()));
+        List<long[][]> inputs = new java.util.ArrayList<>();
+        inputs.add(cal.input());
         for (int b = 1; b < batch; b++) {
             inputs.add(EncoderLayer.random(shape, seed + 1000L * b, mode, bits, gelu).input());
         }
