@@ -35,15 +35,18 @@ public final class StreamPrograms {
     /**
      * What the compiled stream depends on, or whether the compiler takes it: the model, the row block,
      * the batch, the softmax variant and output bits, the GELU variant, the units' output formats,
-     * the operand and accumulator widths and the array (tile rows, K limit). Lanes, packing and
-     * the ports change the commands' timing, not the stream, so a sweep over them compiles once.
+     * the operand and accumulator widths and, for layer streams, the array's rows (its row tile).
+     * Lanes, packing, columns and the ports change the commands' timing, not the stream, so a sweep
+     * over them compiles once.
      */
     static String key(Config c, String what) {
         return what + " " + c.model() + " rb " + rowBlock(c) + " batch " + BufferPlan.batch(c) + " "
                 + c.softmax().variant() + " " + (c.softmax().log2() ? 0 : c.softmax().outBits()) + " " + c.gelu().variant()
                 // what the compiler checks and may refuse
                 + " ln " + c.layerNorm().requantInt8() + " gelu " + c.gelu().requantInt8() + " q " + c.quant().actBits() + "x"
-                + c.quant().weightBits() + " acc " + c.quant().accBits() + " array " + c.mac().rows() + "x" + c.mac().cols();
+                + c.quant().weightBits() + " acc " + c.quant().accBits()
+                // a layer stream stores its last row block in two parts at a row tile (an image stores only logits)
+                + (what.startsWith("layer") ? " rows " + c.mac().rows() : "");
     }
 
     /** One encoder layer of the configured model, as {@link LayerCompiler#compile} emits it. */
