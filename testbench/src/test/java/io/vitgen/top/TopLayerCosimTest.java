@@ -108,22 +108,22 @@ class TopLayerCosimTest {
         if (corrupt != null) {
             corrupt.accept(p, img);
         }
-        String what = (batch > 1 ? "batch " + batch + " " : "") + shape + " " + mode + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu
-                + " seed " + seed;
+        String what = (batch > 1 ? "batch " + batch + " " : "") + shape + " " + mode
+                + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu + " seed " + seed;
         try (TopRig rig = new TopRig(top, seed, mem)) {
             long t0 = System.nanoTime();
             TopRig.Outcome o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 40_000_000);
             double wall = (System.nanoTime() - t0) / 1e9;
-            assertTrue(o.done() && !o.failed(), what + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
+            check(o.done() && !o.failed(), what + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
                     + o.errCmd() + (o.errCmd() < p.labels().size() ? " (" + p.labels().get((int) o.errCmd()) + ")" : ""));
-            assertEquals(0, o.error(), what + ": ERROR register");
-            assertEquals(p.commands().size(), o.counters().get("commands"), what + ": CMD_DONE");
+            check(o.error() == 0, what + ": ERROR register " + o.error());
+            check(o.counters().get("commands") == p.commands().size(), what + ": CMD_DONE " + o.counters().get("commands"));
             byte[] dram = rig.mem.dump(0, img.length);
             if (probes) {
                 Optional<String> d = GoldenCheck.firstMismatch(List.of(cal.layer()), inputs, p,
                         new Interpreter.Run(dram, p.storedTensors(dram), null));
                 if (d.isPresent()) {
-                    fail(what + ": " + d.get());
+                    throw new AssertionError(what + ": " + d.get());
                 }
             }
             for (int b = 0; b < batch; b++) {
@@ -133,13 +133,21 @@ class TopLayerCosimTest {
                 for (int t = 0; t < want.length; t++) {
                     for (int ch = 0; ch < want[t].length; ch++) {
                         if (got[t][ch] != want[t][ch]) {
-                            fail(what + ": " + (batch > 1 ? "image " + b + "'s " : "") + "layer output differs first at"
-                                    + " token " + t + ", channel " + ch + ": expected " + want[t][ch] + ", got " + got[t][ch]);
+                            throw new AssertionError(what + ": " + (batch > 1 ? "image " + b + "'s " : "")
+                                    + "layer output differs first at token " + t + ", channel " + ch + ": expected "
+                                    + want[t][ch] + ", got " + got[t][ch]);
                         }
                     }
                 }
             }
             return new Run(o.counters().get("total"), o.counters(), p.commands().size(), batch * layerMacs(shape), wall, p);
+        }
+    }
+
+    /** A failed check of {@link #runLayer}: an AssertionError (no JUnit class, so benchmarks can call it). */
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
         }
     }
 
