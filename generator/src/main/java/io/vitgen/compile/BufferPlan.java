@@ -212,7 +212,6 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         long ab = attentionBlocks(s.tokens(), rowBlock, probBytes).stream().mapToInt(r -> r[1]).max().orElse(0);
         for (int slot = 0; slot < 2; slot++) {
             put(m, Space.ATT, "scores slot " + slot + " (largest attention block x N int8)", ab * n);
-            put(m, Space.ATT, "probabilities slot " + slot + " (largest attention block x N)", ab * n * probBytes);
         }
         for (int slot = 0; slot < 2; slot++) {
             put(m, Space.HID, "FC1 output slot " + slot + " (largest row block x MLP int8)", rb * mlp);
@@ -241,7 +240,28 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
             overlay(m, Space.CONST, "final-norm and head tables (in constants slot " + (g.depth() % 2)
                     + ", after layer " + (g.depth() - 2) + ")", cs.get(g.depth() % 2).offset(), headConstBytes(g));
         }
+        // the softmax's output away from its input: the softmax reads scores from ATT while the array
+        // writes the next block's scores there, and writes probabilities to HID while attention x V reads
+        // the previous block's - each space's read port and write port then serve one unit each
+        long probs = ab * n * probBytes;
+        overlay(m, Space.HID, PROBS + "0 (largest attention block x N, over the FC1/GELU slots during attention)", 0,
+                probs);
+        overlay(m, Space.HID, PROBS + "1 (largest attention block x N)", align(probs), probs);
         return m;
+    }
+
+    /** The start of the names of the two probability slots (HID overlays; slot 0, 1 follows). */
+    public static final String PROBS = "probabilities slot ";
+
+    /** The index of the first slot of {@code space} whose tensor name starts with {@code prefix}. */
+    public static int slotIndex(Map<Space, List<Slot>> layout, Space space, String prefix) {
+        List<Slot> l = layout.get(space);
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i).tensor().startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no slot " + prefix + "... in " + space);
     }
 
     /** Bytes of the patch embedding's tables: bias and scale, C entries each. */

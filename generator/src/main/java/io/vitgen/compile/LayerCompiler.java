@@ -715,7 +715,8 @@ public final class LayerCompiler {
             emit(new Command.Load(Command.Deps.NONE, mc.operand().plus(embBytes), hc, 1, headBytes),
                     "load norm and head tables");
             Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), batch == 1 ? c : span.get(Space.ACT));
-            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), batch == 1 ? 4L * classes : span.get(Space.ATT));
+            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, BufferPlan.slotIndex(slots, Space.ATT, "logits")),
+                    batch == 1 ? 4L * classes : span.get(Space.ATT));
             Operand x = Operand.of(Space.RES, off(Space.RES, 0), batch == 1 ? 2L * c : span.get(Space.RES));
             for (int p = 0; p < Math.min(2, panels.length); p++) {
                 emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
@@ -1012,11 +1013,11 @@ public final class LayerCompiler {
             long qkvOff = off(Space.QKV, 0);
             Operand q = Operand.of(Space.QKV, qkvOff + 3L * r0 * c + (long) h * hd, 3L * c);
             Operand kt = Operand.of(Space.QKV, qkvOff + c + (long) h * hd, 3L * c);
-            Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
+            Operand sc = Operand.of(Space.ATT, off(Space.ATT, slot), n);
             int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, false, true, q, kt, sc, rows, hd, n,
                     null, null, k.scoreRequant(), null, null), p + "scores h" + h + " rows " + r0);
             probe(i, p + "scores." + h, r0, 0, sc, rows, n, Program.ElemType.I8);
-            Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
+            Operand pr = probs(slot);
             int bits = log2 ? 16 : layers.get(0).softmaxBits();
             i = emit(new Command.Softmax(Command.Deps.NONE, log2, bits, sc, pr, rows, n, (int) k.softmaxX()),
                     p + "softmax h" + h + " rows " + r0);
@@ -1028,7 +1029,7 @@ public final class LayerCompiler {
             int h = blk[0];
             int r0 = blk[1];
             int rows = blk[2];
-            Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
+            Operand pr = probs(slot);
             Operand v = Operand.of(Space.QKV, off(Space.QKV, 0) + 2L * c + (long) h * hd, 3L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);
             int i;
@@ -1040,6 +1041,12 @@ public final class LayerCompiler {
                         rows, n, hd, null, null, k.ctxRequant(), null, null), p + "attn x V h" + h + " rows " + r0);
             }
             probe(i, p + "ctx", r0, h * hd, ctx, rows, hd, Program.ElemType.I8);
+        }
+
+        /** Probability slot {@code slot} of the current image (a HID overlay: BufferPlan.PROBS). */
+        private Operand probs(int slot) {
+            return Operand.of(Space.HID, off(Space.HID, BufferPlan.slotIndex(slots, Space.HID, BufferPlan.PROBS + slot)),
+                    (long) n * probBytes);
         }
 
         private static Command.Load loadWeight(MemoryImage.Region w, Operand slot) {
