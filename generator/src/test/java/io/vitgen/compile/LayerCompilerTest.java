@@ -104,9 +104,13 @@ class LayerCompilerTest {
         assertEquals(64, plan.rowBlock());
         assertEquals(2L * 197 * 192 * 2, plan.bytes(Space.RES));
         assertEquals(2L * 192 * 768, plan.bytes(Space.WGT));
-        assertEquals(263, plan.bram36(), "BRAM36 of the DeiT-Tiny plan (docs/top.md)");
-        // a whole head's scores and probabilities (197 x 197 int8 each) in each of the two attention slots
-        assertEquals(BufferPlan.align(197L * 197) * 3 + 197L * 197, plan.bytes(Space.ATT));
+        assertEquals(244, plan.bram36(), "BRAM36 of the DeiT-Tiny plan (docs/top.md)");
+        // a whole head's scores (197 x 197 int8) in each of the two attention slots; the probabilities in HID
+        assertEquals(BufferPlan.align(197L * 197) + 197L * 197, plan.bytes(Space.ATT));
+        java.util.Map<Space, List<BufferPlan.Slot>> layout = BufferPlan.layout(io.vitgen.golden.VitGeometry.DEIT_TINY, 64, 1);
+        BufferPlan.Slot p1 = layout.get(Space.HID).get(BufferPlan.slotIndex(layout, Space.HID, BufferPlan.PROBS + "1"));
+        assertEquals(List.of(BufferPlan.align(197L * 197), 197L * 197), List.of(p1.offset(), p1.bytes()));
+        assertTrue(p1.end() <= plan.bytes(Space.HID), "the probabilities fit over the FC1/GELU slots");
         EncoderLayer.Calibrated cal = EncoderLayer.random(ModelShape.DEIT_TINY, 5, EncoderLayer.SoftmaxMode.SHIFTMAX, 8,
                 EncoderLayer.GeluMode.SHIFTGELU);
         Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), ConfigLoader.defaults(),

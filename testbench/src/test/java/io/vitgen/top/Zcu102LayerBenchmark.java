@@ -25,6 +25,10 @@ public final class Zcu102LayerBenchmark {
             l.set(a);
         }
         Config cfg = l.load();
+        if (System.getenv("TRACE") != null) {
+            trace(cfg);
+            return;
+        }
         Performance.Estimate e = Performance.of(cfg);
         int latency = Integer.parseInt(cfg.values().getOrDefault("estimate.mem.latency", "25"));
         long t0 = System.nanoTime();
@@ -38,5 +42,59 @@ public final class Zcu102LayerBenchmark {
                 e.array(), e.batch(), r.cycles(), r.commands(), est, 100.0 * (est - r.cycles()) / r.cycles(),
                 r.cycles() / e.batch(), r.wallSeconds(), r.cycles() / r.wallSeconds(), total);
         System.out.println("RTL counters: " + r.counters());
+    }
+
+    /**
+     * {@code TRACE=1}: every command's completion in the RTL (CMD_DONE polled over AXI4-Lite, a few
+     * cycles' resolution) beside the stream-timed model's end, for finding where they part.
+     */
+    private static void trace(Config cfg) {
+        io.vitgen.golden.ModelShape s = ModelShape.DEIT_TINY;
+        EncoderLayer.GeluMode gelu = "igelu".equals(cfg.gelu().variant()) ? EncoderLayer.GeluMode.IGELU
+                : EncoderLayer.GeluMode.SHIFTGELU;
+        int bits = cfg.softmax().outBits();
+        EncoderLayer.Calibrated cal = EncoderLayer.random(s, 14, EncoderLayer.SoftmaxMode.SHIFTMAX, bits, gelu);
+        int batch = io.vitgen.compile.BufferPlan.batch(cfg);
+        java.util.List<long[][]> inputs = new java.util.ArrayList<>();
+        inputs.add(cal.input());
+        for (int b = 1; b < batch; b++) {
+            inputs.add(EncoderLayer.random(s, 14 + 1000L * b, EncoderLayer.SoftmaxMode.SHIFTMAX, bits, gelu).input());
+        }
+        io.vitgen.compile.Program p = io.vitgen.compile.LayerCompiler.compileBatch(
+                java.util.List.of(io.vitgen.compile.IntEncoderLayer.of(cal.layer())), inputs, cfg,
+                io.vitgen.compile.BufferPlan.forShape(s, io.vitgen.compile.BufferPlan.rowBlock(cfg), bits == 16 ? 2 : 1, batch),
+                false);
+        io.vitgen.estimate.StreamTiming.Result r = io.vitgen.estimate.StreamTiming.run(p.commands(),
+                io.vitgen.estimate.StreamCosts.of(cfg), Performance.QUEUE_DEPTH);
+        io.vitgen.hw.top.AcceleratorTop top = io.vitgen.hw.top.AcceleratorTop.forProgram(cfg, p);
+        byte[] img = p.image().toBytes();
+        int latency = Integer.parseInt(cfg.values().getOrDefault("estimate.mem.latency", "25"));
+        try (TopRig rig = new TopRig(top, 14, AxiMemory.Config.fixed(latency))) {
+            rig.mem.load(0, img);
+            rig.ctl.write(0x04, 3);
+            rig.ctl.write(0x08, 3);
+            rig.ctl.write(io.vitgen.hw.top.AcceleratorTop.REG_CMD_ADDR, p.image().region("commands").addr());
+            rig.ctl.write(io.vitgen.hw.top.AcceleratorTop.REG_IMG_BASE, 0);
+            rig.ctl.write(io.vitgen.hw.top.AcceleratorTop.REG_IMG_SIZE, img.length);
+            long t0 = rig.sim.cycle();
+            rig.ctl.write(io.vitgen.hw.top.AcceleratorTop.REG_CONTROL, 1);
+            long last = 0;
+            long[] done = new long[p.commands().size()];
+            while (last < p.commands().size() - 1) {
+                long d = rig.ctl.readOk(io.vitgen.hw.top.AcceleratorTop.REG_CMD_DONE);
+                for (long k = last; k < d; k++) {
+                    done[(int) k] = rig.sim.cycle() - t0;
+                }
+                last = d;
+            }
+            // CMD_DONE counts completions in stream order; the model's in-order completion of command k
+            long modelDone = 0;
+            for (int k = 0; k < p.commands().size() - 1; k++) {
+                modelDone = Math.max(modelDone, r.end()[k]);
+                System.out.printf("%4d %-10s %-40s rtl %7d model %7d  diff %+6d  (model start %7d cost %6d)%n", k,
+                        p.commands().get(k).getClass().getSimpleName(), p.labels().get(k), done[k], modelDone,
+                        done[k] - modelDone, r.start()[k], r.cost()[k]);
+            }
+        }
     }
 }
