@@ -199,7 +199,7 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         put(m, Space.RES, "res1 (N x C int16)", n * c * 2);
         put(m, Space.ACT, "LayerNorm output (N x C int8)", n * c);
         put(m, Space.ACT, "attention context (N x C int8)", n * c);
-        put(m, Space.QKV, "q, k, v (N x 3C int8)", n * 3 * c);
+        put(m, Space.QKV, "k, v (N x 2C int8)", n * 2 * c);
         long w = Math.max(c * 3 * c, c * mlp);
         if (g == null) {
             put(m, Space.WGT, "weight slot 0 (qkv, fc1)", w);
@@ -247,8 +247,14 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         overlay(m, Space.HID, PROBS + "0 (largest attention block x N, over the FC1/GELU slots during attention)", 0,
                 probs);
         overlay(m, Space.HID, PROBS + "1 (largest attention block x N)", align(probs), probs);
+        // q apart from k: q k^T reads q as its A and k as its W^T, each through its own space's read port
+        overlay(m, Space.HID, Q + " (N x C int8, from the QKV projection to the last q k^T, after the probabilities)",
+                2 * align(probs), n * c);
         return m;
     }
+
+    /** The name of the q slot (a HID overlay). */
+    public static final String Q = "q";
 
     /** The start of the names of the two probability slots (HID overlays; slot 0, 1 follows). */
     public static final String PROBS = "probabilities slot ";

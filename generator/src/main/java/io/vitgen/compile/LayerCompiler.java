@@ -870,8 +870,9 @@ public final class LayerCompiler {
             if (in != null) {
                 emit(new Command.Load(Command.Deps.NONE, in.operand(), xAll, in0, 2L * c), "load input x rows 0");
             }
-            // LN1 per row block; row block 0 as q, then k and v (the q columns arrive first), the
-            // others as one qkv GEMM - or, with only the class token live, q of row 0 and k, v of every row
+            // LN1 per row block, then q and k, v as two GEMMs (the q columns of W arrive first): q goes to
+            // HID (BufferPlan.Q), k and v to QKV, so q k^T reads its A and its W^T through two read ports;
+            // with only the class token live, q of row 0 and k, v of every row
             for (int bi = 0; bi < blocks.size(); bi++) {
                 int r0 = blocks.get(bi)[0];
                 int rows = blocks.get(bi)[1];
@@ -885,26 +886,21 @@ public final class LayerCompiler {
                             t.projBias() - t.qkvBias()), p + "load constants qkv");
                     emit(new Command.Load(Command.Deps.NONE, w[0].operand(), slot[0], c, c), p + "load w.qkv columns q");
                 }
-                Operand qkv = Operand.of(Space.QKV, off(Space.QKV, 0) + 3L * r0 * c, 3L * c);
-                if (bi > 0 && live == n) {
-                    i = emit(gemmPerChannel(ln, slot[0], qkv, rows, c, 3 * c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
-                            p + "qkv rows " + r0);
-                    probe(i, p + "qkv", r0, 0, qkv, rows, 3 * c, Program.ElemType.I8);
-                    continue;
-                }
+                Operand kv = Operand.of(Space.QKV, off(Space.QKV, 0) + 2L * r0 * c, 2L * c);
                 if (r0 < live) {
                     int qRows = Math.min(rows, live - r0);
-                    i = emit(gemmPerChannel(ln, slot[0], qkv, qRows, c, c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
+                    Operand q = query(r0);
+                    i = emit(gemmPerChannel(ln, slot[0], q, qRows, c, c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
                             p + "q rows " + r0);
-                    probe(i, p + "qkv", r0, 0, qkv, qRows, c, Program.ElemType.I8);
+                    probe(i, p + "qkv", r0, 0, q, qRows, c, Program.ElemType.I8);
                 }
                 if (bi == 0 && shared) {
                     emit(new Command.Load(Command.Deps.NONE, w[0].operand().plus(c), slot[0].plus(c), c, 2L * c),
                             p + "load w.qkv columns k, v");
                 }
-                i = emit(gemmPerChannel(ln, slot[0].plus(c), qkv.plus(c), rows, c, 2 * c, cst.plus(t.qkvBias() + 8L * c),
+                i = emit(gemmPerChannel(ln, slot[0].plus(c), kv, rows, c, 2 * c, cst.plus(t.qkvBias() + 8L * c),
                         cst.plus(t.qkvScale() + 8L * c)), p + "kv rows " + r0);
-                probe(i, p + "qkv", r0, c, qkv.plus(c), rows, 2 * c, Program.ElemType.I8);
+                probe(i, p + "qkv", r0, c, kv, rows, 2 * c, Program.ElemType.I8);
                 if (bi == 0 && in != null && blocks.size() > 1) {
                     int r1 = blocks.get(1)[0];
                     emit(new Command.Load(Command.Deps.NONE, in.operand().plus(2L * r1 * c), xAll.plus(2L * r1 * c), n - r1,
@@ -1010,9 +1006,8 @@ public final class LayerCompiler {
             int h = blk[0];
             int r0 = blk[1];
             int rows = blk[2];
-            long qkvOff = off(Space.QKV, 0);
-            Operand q = Operand.of(Space.QKV, qkvOff + 3L * r0 * c + (long) h * hd, 3L * c);
-            Operand kt = Operand.of(Space.QKV, qkvOff + c + (long) h * hd, 3L * c);
+            Operand q = query(r0).plus((long) h * hd);
+            Operand kt = Operand.of(Space.QKV, off(Space.QKV, 0) + (long) h * hd, 2L * c);
             Operand sc = Operand.of(Space.ATT, off(Space.ATT, slot), n);
             int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, false, true, q, kt, sc, rows, hd, n,
                     null, null, k.scoreRequant(), null, null), p + "scores h" + h + " rows " + r0);
@@ -1030,7 +1025,7 @@ public final class LayerCompiler {
             int r0 = blk[1];
             int rows = blk[2];
             Operand pr = probs(slot);
-            Operand v = Operand.of(Space.QKV, off(Space.QKV, 0) + 2L * c + (long) h * hd, 3L * c);
+            Operand v = Operand.of(Space.QKV, off(Space.QKV, 0) + c + (long) h * hd, 2L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);
             int i;
             if (log2) {
@@ -1041,6 +1036,12 @@ public final class LayerCompiler {
                         rows, n, hd, null, null, k.ctxRequant(), null, null), p + "attn x V h" + h + " rows " + r0);
             }
             probe(i, p + "ctx", r0, h * hd, ctx, rows, hd, Program.ElemType.I8);
+        }
+
+        /** Row {@code r0} of the current image's q (N x C int8, a HID overlay: BufferPlan.Q). */
+        private Operand query(int r0) {
+            return Operand.of(Space.HID, off(Space.HID, BufferPlan.slotIndex(slots, Space.HID, BufferPlan.Q)) + (long) r0 * c,
+                    c);
         }
 
         /** Probability slot {@code slot} of the current image (a HID overlay: BufferPlan.PROBS). */
