@@ -77,8 +77,8 @@ class PerformanceTest {
         Performance.Estimate stream = Performance.of(config());
         assertEquals("stream", stream.timing());
         assertTrue(stream.phases().isEmpty());
-        assertEquals(47, stream.layerCommands());
-        assertEquals(478, stream.imageCommands());
+        assertEquals(49, stream.layerCommands());
+        assertEquals(500, stream.imageCommands());
         // a batch is timed as its compiled stream too
         Performance.Estimate two = Performance.of(config("compile.batch", "2"));
         assertEquals("stream", two.timing());
