@@ -16,7 +16,8 @@ import io.vitgen.golden.VitGeometry;
  * cuts token rows into (docs/top.md, "Buffers"). {@link #forModel} sizes them for one model so that
  * a layer's activations stay on chip and every weight is read once per image; a top generated for
  * one model runs every model whose {@link #layout} fits, and the compiler refuses the others
- * naming the tensor and the capacity.
+ * naming the tensor and the capacity. With {@code compile.batch} above 1 the per-image spaces hold
+ * that many images ({@link #batched}).
  */
 public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFor) {
 
@@ -146,6 +147,48 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         return layout(g.layerShape(), rowBlock, probBytes, g);
     }
 
+    /**
+     * True for the spaces that hold one image's tensors (residual stream, activations, q k v, the
+     * attention and MLP slots); the weight and constant slots are shared by the images of a batch.
+     */
+    public static boolean perImage(Space s) {
+        return s != Space.WGT && s != Space.CONST && s != Space.DRAM;
+    }
+
+    /**
+     * Bytes between two images' copies of a per-image space in a batched layout: the space's one-image
+     * end (overlays included), aligned to 64; 0 for the shared spaces.
+     */
+    public static long imageSpan(Map<Space, List<Slot>> oneImage, Space s) {
+        if (!perImage(s) || !oneImage.containsKey(s)) {
+            return 0;
+        }
+        return align(oneImage.get(s).stream().mapToLong(Slot::end).max().orElse(0));
+    }
+
+    /**
+     * A one-image layout for {@code batch} images (compile.batch): every per-image space holds a copy of
+     * its slots per image, image b's at b x {@link #imageSpan} ("image b: ..."); the weight and
+     * constant slots stay one copy, shared. The slots of image 0 come first, in their one-image order.
+     */
+    public static Map<Space, List<Slot>> batched(Map<Space, List<Slot>> oneImage, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch " + batch + " is below 1");
+        }
+        Map<Space, List<Slot>> m = new EnumMap<>(Space.class);
+        for (Map.Entry<Space, List<Slot>> e : oneImage.entrySet()) {
+            List<Slot> l = new ArrayList<>(e.getValue());
+            long span = imageSpan(oneImage, e.getKey());
+            for (int b = 1; span > 0 && b < batch; b++) {
+                for (Slot s : e.getValue()) {
+                    l.add(new Slot("image " + b + ": " + s.tensor(), s.offset() + b * span, s.bytes()));
+                }
+            }
+            m.put(e.getKey(), l);
+        }
+        return m;
+    }
+
     private static Map<Space, List<Slot>> layout(ModelShape s, int rowBlock, int probBytes, VitGeometry g) {
         long n = s.tokens();
         long c = s.channels();
@@ -247,18 +290,34 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
 
     /** Buffers sized exactly for a shape (the layout's end in every space). */
     public static BufferPlan forShape(ModelShape s, int rowBlock, int probBytes) {
-        return new BufferPlan(capacities(layout(s, rowBlock, probBytes)), rowBlock,
+        return forShape(s, rowBlock, probBytes, 1);
+    }
+
+    /** Buffers sized exactly for a shape and {@code batch} images at a time ({@link #batched}). */
+    public static BufferPlan forShape(ModelShape s, int rowBlock, int probBytes, int batch) {
+        Map<Space, List<Slot>> l = batched(layout(s, rowBlock, probBytes), batch);
+        return new BufferPlan(capacities(l), rowBlock,
                 "encoder layers of " + s.tokens() + " tokens, C " + s.channels() + ", " + s.heads() + " heads, MLP "
-                        + s.mlp() + " (no patch embedding or head)" + contents(layout(s, rowBlock, probBytes)));
+                        + s.mlp() + " (no patch embedding or head)" + images(batch) + contents(l));
     }
 
     /** Buffers sized exactly for a whole model (the layers, the patch embedding, the final norm and the head). */
     public static BufferPlan forVit(VitGeometry g, int rowBlock, int probBytes) {
-        Map<Space, List<Slot>> l = layout(g, rowBlock, probBytes);
-        int[] panels = headPanels(g, l.get(Space.WGT).get(0).bytes());
+        return forVit(g, rowBlock, probBytes, 1);
+    }
+
+    /** Buffers sized exactly for a whole model and {@code batch} images at a time ({@link #batched}). */
+    public static BufferPlan forVit(VitGeometry g, int rowBlock, int probBytes, int batch) {
+        Map<Space, List<Slot>> one = layout(g, rowBlock, probBytes);
+        Map<Space, List<Slot>> l = batched(one, batch);
+        int[] panels = headPanels(g, one.get(Space.WGT).get(0).bytes());
         return new BufferPlan(capacities(l), rowBlock, "the whole model (" + g + "): patch embedding, "
                 + g.depth() + " layers, final norm, head in " + panels.length + " column panel"
-                + (panels.length == 1 ? "" : "s") + " of " + panels[0] + " classes" + contents(l));
+                + (panels.length == 1 ? "" : "s") + " of " + panels[0] + " classes" + images(batch) + contents(l));
+    }
+
+    private static String images(int batch) {
+        return batch == 1 ? "" : ", " + batch + " images at a time (compile.batch)";
     }
 
     /** One line per space: its slots and overlays with their byte ranges. */
@@ -292,11 +351,20 @@ public record BufferPlan(Map<Space, Long> capacity, int rowBlock, String sizedFo
         io.vitgen.config.ModelShape m = config.model();
         int probBytes = !config.softmax().log2() && config.softmax().outBits() == 16 ? 2 : 1;
         int rb = rowBlock(config);
+        int batch = batch(config);
         VitGeometry g = VitGeometry.preset(m.name());
         if (g != null) {
-            return forVit(g, rb, probBytes);
+            return forVit(g, rb, probBytes, batch);
         }
-        return forShape(new ModelShape(m.tokens(), m.channels(), m.heads(), m.mlp()), rb, probBytes);
+        return forShape(new ModelShape(m.tokens(), m.channels(), m.heads(), m.mlp()), rb, probBytes, batch);
+    }
+
+    /**
+     * Images a configuration compiles together ({@code compile.batch}, 1 when absent): the top's
+     * per-image buffers hold that many, and the programs vitgen emits for it run that many images.
+     */
+    public static int batch(Config config) {
+        return Integer.parseInt(config.values().getOrDefault("compile.batch", "1"));
     }
 
     /** One line per space: capacity and BRAM36 blocks. */

@@ -23,28 +23,49 @@ public final class GoldenCheck {
     /** The first difference, or empty when the run equals the golden model bit for bit. */
     public static Optional<String> firstMismatch(List<EncoderLayer> golden, long[][] input, Program program,
             Interpreter.Run run) {
-        long[][] x = input;
-        int compared = 0;
-        for (int l = 0; l < golden.size(); l++) {
-            Map<String, long[][]> trace = golden.get(l).trace(x);
-            for (Map.Entry<String, long[][]> e : trace.entrySet()) {
-                long[][] got = run.tensors().get("L" + l + "." + e.getKey());
-                if (got == null) {
-                    continue; // not materialised by the stream (ctx_acc)
+        return firstMismatch(golden, java.util.Collections.singletonList(input), program, run);
+    }
+
+    /**
+     * {@link #firstMismatch(List, long[][], Program, Interpreter.Run)} for a batch: image b's
+     * tensors (named {@code image<b>.L0.qkv}) against the golden layers on {@code inputs[b]}, then
+     * its output region; a difference names the image.
+     */
+    public static Optional<String> firstMismatch(List<EncoderLayer> golden, List<long[][]> inputs, Program program,
+            Interpreter.Run run) {
+        if (inputs.size() != program.batch()) {
+            return Optional.of("the program runs " + program.batch() + " images, " + inputs.size() + " inputs given");
+        }
+        for (int b = 0; b < inputs.size(); b++) {
+            String pre = Program.imagePrefix(b);
+            String who = inputs.size() == 1 ? "" : "image " + b + ": ";
+            long[][] x = inputs.get(b);
+            int compared = 0;
+            for (int l = 0; l < golden.size(); l++) {
+                Map<String, long[][]> trace = golden.get(l).trace(x);
+                for (Map.Entry<String, long[][]> e : trace.entrySet()) {
+                    long[][] got = run.tensors().get(pre + "L" + l + "." + e.getKey());
+                    if (got == null) {
+                        continue; // not materialised by the stream (ctx_acc)
+                    }
+                    Optional<String> d = diff(who + "layer " + l + " tensor " + e.getKey(), e.getValue(), got);
+                    if (d.isPresent()) {
+                        return d;
+                    }
+                    compared++;
                 }
-                Optional<String> d = diff("layer " + l + " tensor " + e.getKey(), e.getValue(), got);
-                if (d.isPresent()) {
-                    return d;
-                }
-                compared++;
+                x = trace.get("out");
             }
-            x = trace.get("out");
+            if (compared == 0) {
+                return Optional.of(who + "no tensor was compared: the program has no probes");
+            }
+            MemoryImage.Region r = program.outputs().get(b);
+            Optional<String> d = diff(who + "output in memory (region " + r.name() + ")", x, MemoryImage.read(run.dram(), r));
+            if (d.isPresent()) {
+                return d;
+            }
         }
-        if (compared == 0) {
-            return Optional.of("no tensor was compared: the program has no probes");
-        }
-        long[][] out = MemoryImage.read(run.dram(), program.output());
-        return diff("output in memory (region " + program.output().name() + ")", x, out);
+        return Optional.empty();
     }
 
     /**
@@ -105,35 +126,56 @@ public final class GoldenCheck {
      * which computes only what the class token needs: there row 0 of every tensor.
      */
     public static Optional<String> firstMismatch(VitModel.Trace golden, Program program, Interpreter.Run run) {
+        return firstMismatch(List.of(golden), program, run);
+    }
+
+    /**
+     * {@link #firstMismatch(VitModel.Trace, Program, Interpreter.Run)} for a batch: image b's
+     * tensors (named {@code image<b>.embed}, {@code image<b>.L0.qkv}, ..) against {@code golden[b]},
+     * then its logits region; a difference names the image.
+     */
+    public static Optional<String> firstMismatch(List<VitModel.Trace> golden, Program program, Interpreter.Run run) {
+        if (golden.size() != program.batch()) {
+            return Optional.of("the program runs " + program.batch() + " images, " + golden.size() + " traces given");
+        }
         Map<String, List<Program.Probe>> byName = new java.util.HashMap<>();
         for (Program.Probe pr : program.probes()) {
             byName.computeIfAbsent(pr.tensor(), k -> new ArrayList<>()).add(pr);
         }
-        int last = golden.layers().size() - 1;
-        Optional<String> d = probed("tensor embed", golden.embed(), run, "embed", byName, false);
-        for (int l = 0; l <= last && d.isEmpty(); l++) {
-            for (Map.Entry<String, long[][]> e : golden.layers().get(l).entrySet()) {
-                if (e.getKey().equals("ctx_acc")) {
-                    continue; // not materialised by the stream
-                }
-                d = probed("layer " + l + " tensor " + e.getKey(), e.getValue(), run, "L" + l + "." + e.getKey(), byName,
-                        l == last);
-                if (d.isPresent()) {
-                    break;
+        for (int b = 0; b < golden.size(); b++) {
+            VitModel.Trace t = golden.get(b);
+            String pre = Program.imagePrefix(b);
+            String who = golden.size() == 1 ? "" : "image " + b + ": ";
+            int last = t.layers().size() - 1;
+            Optional<String> d = probed(who + "tensor embed", t.embed(), run, pre + "embed", byName, false);
+            for (int l = 0; l <= last && d.isEmpty(); l++) {
+                for (Map.Entry<String, long[][]> e : t.layers().get(l).entrySet()) {
+                    if (e.getKey().equals("ctx_acc")) {
+                        continue; // not materialised by the stream
+                    }
+                    d = probed(who + "layer " + l + " tensor " + e.getKey(), e.getValue(), run, pre + "L" + l + "." + e.getKey(),
+                            byName, l == last);
+                    if (d.isPresent()) {
+                        break;
+                    }
                 }
             }
+            if (d.isEmpty()) {
+                d = probed(who + "tensor norm", new long[][] {t.norm()}, run, pre + "norm", byName, false);
+            }
+            if (d.isEmpty()) {
+                d = probed(who + "tensor logits", new long[][] {t.logits()}, run, pre + "logits", byName, false);
+            }
+            if (d.isEmpty()) {
+                MemoryImage.Region r = program.outputs().get(b);
+                d = diff(who + "logits in memory (region " + r.name() + ")", new long[][] {t.logits()},
+                        MemoryImage.read(run.dram(), r));
+            }
+            if (d.isPresent()) {
+                return d;
+            }
         }
-        if (d.isEmpty()) {
-            d = probed("tensor norm", new long[][] {golden.norm()}, run, "norm", byName, false);
-        }
-        if (d.isEmpty()) {
-            d = probed("tensor logits", new long[][] {golden.logits()}, run, "logits", byName, false);
-        }
-        if (d.isPresent()) {
-            return d;
-        }
-        long[][] out = MemoryImage.read(run.dram(), program.output());
-        return diff("logits in memory (region " + program.output().name() + ")", new long[][] {golden.logits()}, out);
+        return Optional.empty();
     }
 
     /**

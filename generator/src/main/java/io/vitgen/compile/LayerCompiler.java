@@ -99,16 +99,51 @@ public final class LayerCompiler {
 
     private static Program compile(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
             boolean storeProbes) {
+        return compileBatch(layers, java.util.Collections.singletonList(input), config, plan, storeProbes);
+    }
+
+    /**
+     * Compiles {@code layers} for a batch of inputs ({@code compile.batch}; each N x C int16) with
+     * buffers sized for that many images: the images' commands interleave GEMM by GEMM, so one
+     * image's GEMMs run while the other's wait for their LayerNorm, softmax or GELU, and each layer's
+     * weights and constants are loaded once for the batch (docs/commands.md, "Batches"). Image 0's
+     * regions are {@code input} and {@code output}, image b's {@code input.b} and {@code output.b};
+     * image b's probes are named {@code image<b>.L0.qkv}.
+     */
+    public static Program compileBatch(List<IntEncoderLayer> layers, List<long[][]> inputs, Config config) {
+        IntEncoderLayer l0 = layers.isEmpty() ? null : layers.get(0);
+        if (l0 == null) {
+            throw new CompileException(List.of("no layers to compile"));
+        }
+        return compileBatch(layers, inputs, config, BufferPlan.forShape(l0.shape(), BufferPlan.rowBlock(config),
+                probBytes(l0), Math.max(1, inputs.size())), false);
+    }
+
+    /** {@link #compileBatch(List, List, Config)} into given buffers; {@code storeProbes} as {@link #compileStoringProbes}. */
+    public static Program compileBatch(List<IntEncoderLayer> layers, List<long[][]> inputs, Config config, BufferPlan plan,
+            boolean storeProbes) {
         if (layers.isEmpty()) {
             throw new CompileException(List.of("no layers to compile"));
         }
+        if (inputs.isEmpty()) {
+            throw new CompileException(List.of("no input to compile for (a batch needs at least one image)"));
+        }
         ModelShape s = layers.get(0).shape();
         List<String> problems = new ArrayList<>();
-        check(layers, input, config, plan, problems, null);
+        for (int b = 0; b < inputs.size(); b++) {
+            List<String> mine = new ArrayList<>();
+            check(layers, inputs.get(b), config, plan, mine, null, inputs.size());
+            for (String why : mine) {
+                String w = inputs.size() > 1 && why.startsWith("input ") ? "input " + b + why.substring(5) : why;
+                if (!problems.contains(w)) {
+                    problems.add(w);
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
-        LayerCompiler.Build b = new LayerCompiler.Build(layers, input, plan, s, null, null, config.mac().rows());
+        LayerCompiler.Build b = new LayerCompiler.Build(layers, inputs, plan, s, null, null, config.mac().rows());
         b.storeProbes = storeProbes;
         return b.run();
     }
@@ -133,29 +168,51 @@ public final class LayerCompiler {
      * CompileException} listing every reason the model cannot run.
      */
     public static Program compileModel(IntVitModel model, long[][][] image, Config config, BufferPlan plan) {
+        return compileModelBatch(model, java.util.Collections.singletonList(image), config, plan);
+    }
+
+    /**
+     * Compiles a batch of images through a whole model with buffers sized for that many
+     * ({@code compile.batch}; {@link #compileBatch} says how the images interleave). Image 0's
+     * regions are {@code input} and {@code logits}, image b's {@code input.b} and {@code logits.b}.
+     */
+    public static Program compileModelBatch(IntVitModel model, List<long[][][]> images, Config config) {
+        return compileModelBatch(model, images, config, BufferPlan.forVit(model.geometry(), BufferPlan.rowBlock(config),
+                probBytes(model.layers().get(0)), Math.max(1, images.size())));
+    }
+
+    /** {@link #compileModelBatch(IntVitModel, List, Config)} into given buffers. */
+    public static Program compileModelBatch(IntVitModel model, List<long[][][]> images, Config config, BufferPlan plan) {
         VitGeometry g = model.geometry();
         List<String> problems = new ArrayList<>();
-        long[][] patches = null;
+        if (images.isEmpty()) {
+            problems.add("no image to compile for (a batch needs at least one image)");
+        }
+        List<long[][]> patches = new ArrayList<>();
         int side = g.image();
-        if (image == null || image.length != VitGeometry.IN_CHANNELS
-                || Arrays.stream(image).anyMatch(pl -> pl.length != side || Arrays.stream(pl).anyMatch(r -> r.length != side))) {
-            problems.add("image must be " + VitGeometry.IN_CHANNELS + " x " + side + " x " + side + " int8 pixels");
-        } else {
+        for (int b = 0; b < images.size(); b++) {
+            long[][][] image = images.get(b);
+            String name = images.size() == 1 ? "image" : "image " + b;
+            if (image == null || image.length != VitGeometry.IN_CHANNELS
+                    || Arrays.stream(image).anyMatch(pl -> pl.length != side || Arrays.stream(pl).anyMatch(r -> r.length != side))) {
+                problems.add(name + " must be " + VitGeometry.IN_CHANNELS + " x " + side + " x " + side + " int8 pixels");
+                continue;
+            }
             outer:
             for (int ch = 0; ch < image.length; ch++) {
                 for (int y = 0; y < side; y++) {
                     for (int x = 0; x < side; x++) {
                         long v = image[ch][y][x];
                         if (v < -128 || v > 127) {
-                            problems.add("image pixel [" + ch + ", " + y + ", " + x + "] = " + v + " is not int8");
+                            problems.add(name + " pixel [" + ch + ", " + y + ", " + x + "] = " + v + " is not int8");
                             break outer;
                         }
                     }
                 }
             }
-            patches = FloatVit.patchesOf(image, g);
+            patches.add(FloatVit.patchesOf(image, g));
         }
-        check(model.layers(), null, config, plan, problems, model);
+        check(model.layers(), null, config, plan, problems, model, Math.max(1, images.size()));
         if (!problems.isEmpty()) {
             throw new CompileException(problems);
         }
@@ -167,7 +224,7 @@ public final class LayerCompiler {
     }
 
     private static void check(List<IntEncoderLayer> layers, long[][] input, Config config, BufferPlan plan,
-            List<String> problems, IntVitModel vit) {
+            List<String> problems, IntVitModel vit, int batch) {
         ModelShape s = layers.get(0).shape();
         int n = s.tokens();
         int c = s.channels();
@@ -266,8 +323,9 @@ public final class LayerCompiler {
             problems.add("a dimension of " + maxDim + " exceeds the commands' 16-bit fields (" + Command.MAX_DIM + ")");
         }
         int probBytes = probBytes(layers.get(0));
-        Map<Space, List<BufferPlan.Slot>> layout = vit == null ? BufferPlan.layout(s, plan.rowBlock(), probBytes)
-                : BufferPlan.layout(vit.geometry(), plan.rowBlock(), probBytes);
+        Map<Space, List<BufferPlan.Slot>> layout = BufferPlan.batched(vit == null
+                ? BufferPlan.layout(s, plan.rowBlock(), probBytes) : BufferPlan.layout(vit.geometry(), plan.rowBlock(), probBytes),
+                batch);
         for (Map.Entry<Space, List<BufferPlan.Slot>> e : layout.entrySet()) {
             long cap = plan.bytes(e.getKey());
             for (BufferPlan.Slot slot : e.getValue()) {
@@ -323,7 +381,19 @@ public final class LayerCompiler {
     /** One compilation. */
     private static final class Build {
         private final List<IntEncoderLayer> layers;
-        private final long[][] input;
+        /** The layer stream's inputs, one per image of the batch (null for a whole model). */
+        private final List<long[][]> inputs;
+        /** Images compiled together (compile.batch). */
+        private final int batch;
+        /** The image whose commands are being emitted or recorded. */
+        private int img;
+        /** Bytes between two images' copies of each per-image space. */
+        private final Map<Space, Long> span = new java.util.EnumMap<>(Space.class);
+        /**
+         * While non-null, {@link #emit} records commands here instead of appending them to the stream
+         * (one image's part of a layer, for {@link #interleave}).
+         */
+        private List<Pending> recording;
         private final BufferPlan plan;
         private final ModelShape s;
         private final int n;
@@ -345,18 +415,20 @@ public final class LayerCompiler {
         private int lastSync = -1;
         private final Map<Space, List<BufferPlan.Slot>> slots;
         private final IntVitModel vit;
-        private final long[][] patches;
+        /** The images' patch rows, one per image of the batch (a whole model only). */
+        private final List<long[][]> patches;
         /** Token rows the current layer computes past k and v: n, or 1 in a model's last layer. */
         private int live;
         /** Copy every probe to memory ({@link #compileStoringProbes}). */
         private boolean storeProbes;
 
-        Build(List<IntEncoderLayer> layers, long[][] input, BufferPlan plan, ModelShape s, IntVitModel vit,
-                long[][] patches, int tileRows) {
+        Build(List<IntEncoderLayer> layers, List<long[][]> inputs, BufferPlan plan, ModelShape s, IntVitModel vit,
+                List<long[][]> patches, int tileRows) {
             this.vit = vit;
             this.patches = patches;
             this.layers = layers;
-            this.input = input;
+            this.inputs = inputs;
+            this.batch = inputs != null ? inputs.size() : patches.size();
             this.plan = plan;
             this.s = s;
             this.n = s.tokens();
@@ -370,41 +442,117 @@ public final class LayerCompiler {
             this.probBytes = !log2 && l0.softmaxBits() == 16 ? 2 : 1;
             this.slots = vit == null ? BufferPlan.layout(s, plan.rowBlock(), probBytes)
                     : BufferPlan.layout(vit.geometry(), plan.rowBlock(), probBytes);
+            for (Space sp : slots.keySet()) {
+                span.put(sp, BufferPlan.imageSpan(slots, sp));
+            }
             int units = Unit.values().length;
             this.lastPairProducer = new int[units * units];
             Arrays.fill(lastPairProducer, -1);
             Arrays.fill(lastOfUnit, -1);
         }
 
+        /** A slot's offset in the current image's copy of its space. */
         private long off(Space sp, int slot) {
-            return slots.get(sp).get(slot).offset();
+            return slots.get(sp).get(slot).offset() + img * span.getOrDefault(sp, 0L);
+        }
+
+        /** A region name for the current image: {@code name} for image 0, {@code name.b} for image b. */
+        private String mine(String name) {
+            return img == 0 ? name : name + "." + img;
+        }
+
+        /** One recorded command and what runs once it has its place in the stream (its probes). */
+        private record Pending(Command cmd, String label, List<java.util.function.IntConsumer> then) {
+        }
+
+        /**
+         * Runs {@code part} once per image of the batch and emits the commands interleaved: each
+         * image's commands are cut after every GEMM, and the pieces go image 0, image 1, ..., then
+         * image 0's next piece. Image b's k-th GEMM thus follows image 0's k-th and precedes its
+         * (k+1)-th: the GEMM unit alternates between images, so a GEMM that needs the previous
+         * one's output, or a LayerNorm, softmax or GELU, finds the other image's GEMM before it;
+         * and a shared weight or constant slot that image 0's commands reload before its (k+1)-th
+         * GEMM is read by every image's k-th GEMM first (only image 0 emits the shared loads).
+         * With one image, {@code part} emits directly.
+         */
+        private void interleave(java.util.function.IntConsumer part) {
+            if (batch == 1) {
+                img = 0;
+                part.accept(0);
+                return;
+            }
+            List<List<List<Pending>>> pieces = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                img = b;
+                recording = new ArrayList<>();
+                part.accept(b);
+                List<List<Pending>> cut = new ArrayList<>();
+                List<Pending> cur = new ArrayList<>();
+                for (Pending pd : recording) {
+                    cur.add(pd);
+                    if (pd.cmd() instanceof Command.Gemm) {
+                        cut.add(cur);
+                        cur = new ArrayList<>();
+                    }
+                }
+                if (!cur.isEmpty()) {
+                    cut.add(cur);
+                }
+                pieces.add(cut);
+                recording = null;
+            }
+            int most = pieces.stream().mapToInt(List::size).max().orElse(0);
+            for (int k = 0; k < most; k++) {
+                for (int b = 0; b < batch; b++) {
+                    if (k < pieces.get(b).size()) {
+                        img = b;
+                        for (Pending pd : pieces.get(b).get(k)) {
+                            int i = emit(pd.cmd(), pd.label());
+                            for (java.util.function.IntConsumer t : pd.then()) {
+                                t.accept(i);
+                            }
+                        }
+                    }
+                }
+            }
+            img = 0;
         }
 
         Program run() {
             if (vit != null) {
                 return runModel();
             }
-            MemoryImage.Region in = image.allocate("input", n, c, 2);
-            image.write(in, input);
+            List<MemoryImage.Region> ins = new ArrayList<>();
+            for (img = 0; img < batch; img++) {
+                MemoryImage.Region in = image.allocate(mine("input"), n, c, 2);
+                image.write(in, inputs.get(img));
+                ins.add(in);
+            }
+            img = 0;
             List<MemoryImage.Region[]> weights = new ArrayList<>();
             List<MemoryImage.Region> consts = new ArrayList<>();
             allocateLayers(weights, consts);
-            MemoryImage.Region out = image.allocate("output", n, c, 2);
+            List<MemoryImage.Region> outs = new ArrayList<>();
+            for (img = 0; img < batch; img++) {
+                outs.add(image.allocate(mine("output"), n, c, 2));
+            }
+            img = 0;
 
             for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), l == 0 ? in : null, l == layers.size() - 1 ? out : null,
-                        false);
+                int li = l;
+                interleave(b -> layer(li, layers.get(li), weights.get(li), consts.get(li), li == 0 ? ins.get(b) : null,
+                        li == layers.size() - 1 ? outs.get(b) : null, false));
             }
-            return finish(in, out);
+            return finish(ins, outs);
         }
 
-        private Program finish(MemoryImage.Region in, MemoryImage.Region out) {
+        private Program finish(List<MemoryImage.Region> ins, List<MemoryImage.Region> outs) {
             emit(new Command.End(Command.Deps.NONE), "end");
             long[] words = CommandCodec.encode(cmds);
             MemoryImage.Region stream = image.allocate("commands", words.length, 1, 8);
             image.writeBytes(stream, CommandCodec.toBytes(words));
-            return new Program(List.copyOf(cmds), List.copyOf(labels), image, plan, List.copyOf(probes), in, out, stream,
-                    layers.size());
+            return new Program(List.copyOf(cmds), List.copyOf(labels), image, plan, List.copyOf(probes), ins.get(0),
+                    outs.get(0), stream, layers.size(), List.copyOf(ins), List.copyOf(outs));
         }
 
         private void allocateLayers(List<MemoryImage.Region[]> weights, List<MemoryImage.Region> consts) {
@@ -433,8 +581,13 @@ public final class LayerCompiler {
             VitGeometry g = vit.geometry();
             int kpe = g.patchK();
             int classes = g.classes();
-            MemoryImage.Region in = image.allocate("input", n - 1, kpe, 1);
-            image.write(in, patches);
+            List<MemoryImage.Region> ins = new ArrayList<>();
+            for (img = 0; img < batch; img++) {
+                MemoryImage.Region in = image.allocate(mine("input"), n - 1, kpe, 1);
+                image.write(in, patches.get(img));
+                ins.add(in);
+            }
+            img = 0;
             MemoryImage.Region ew = image.allocate("embed.w", kpe, c, 1);
             image.write(ew, vit.embedW());
             MemoryImage.Region pos = image.allocate("embed.pos", n, c, 2);
@@ -463,20 +616,47 @@ public final class LayerCompiler {
                 image.write(r, part);
                 headW.add(r);
             }
-            MemoryImage.Region logits = image.allocate("logits", 1, classes, 4);
+            List<MemoryImage.Region> outs = new ArrayList<>();
+            for (img = 0; img < batch; img++) {
+                outs.add(image.allocate(mine("logits"), 1, classes, 4));
+            }
+            img = 0;
 
-            // patch embedding, class token and position embedding
+            interleave(b -> embedding(ins.get(b), ew, pos, mc, embBytes));
+            for (int l = 0; l < layers.size(); l++) {
+                int li = l;
+                interleave(b -> layer(li, layers.get(li), weights.get(li), consts.get(li), null, null,
+                        li == layers.size() - 1));
+            }
+            int last = layers.size() - 1;
+            if (batch > 1) {
+                classTail(last, layers.get(last), weights.get(last));
+            }
+            head(outs, mc, embBytes, headBytes, panels, headW);
+            return finish(ins, outs);
+        }
+
+        /**
+         * The current image's patch embedding per row block (RESIDUAL epilogue with the position
+         * embedding as residual) and its class-token row; image 0 also loads the shared embedding
+         * tables and weights.
+         */
+        private void embedding(MemoryImage.Region in, MemoryImage.Region ew, MemoryImage.Region pos,
+                MemoryImage.Region mc, long embBytes) {
+            int kpe = vit.geometry().patchK();
             long xOff = off(Space.RES, 0);
             long posOff = off(Space.RES, 2);
             Operand embC = Operand.of(Space.CONST, off(Space.CONST, 2), 0);
-            emit(new Command.Load(Command.Deps.NONE, mc.operand(), embC, 1, embBytes), "load embedding tables");
+            if (img == 0) {
+                emit(new Command.Load(Command.Deps.NONE, mc.operand(), embC, 1, embBytes), "load embedding tables");
+            }
             int i = emit(new Command.Load(Command.Deps.NONE, pos.operand(), Operand.of(Space.RES, xOff, 2L * c), 1, 2L * c),
                     "load class token row");
             probe(i, "embed", 0, 0, Operand.of(Space.RES, xOff, 2L * c), 1, c, Program.ElemType.I16);
-            emit(new Command.Load(Command.Deps.NONE, pos.operand().plus(2L * c), Operand.of(Space.RES, posOff + 2L * c, 2L * c),
-                    n - 1, 2L * c), "load position embedding");
-            emit(new Command.Load(Command.Deps.NONE, ew.operand(), Operand.of(Space.WGT, off(Space.WGT, 1), c), kpe, c),
-                    "load embed.w");
+            if (img == 0) {
+                emit(new Command.Load(Command.Deps.NONE, ew.operand(), Operand.of(Space.WGT, off(Space.WGT, 1), c), kpe, c),
+                        "load embed.w");
+            }
             // token row blocks [t0, t1) aligned with the layers' row blocks (the first one without row 0)
             List<int[]> blocks = new ArrayList<>();
             for (int[] r : BufferPlan.rowBlocks(n, rb)) {
@@ -485,54 +665,138 @@ public final class LayerCompiler {
                     blocks.add(new int[] {t0, r[0] + r[1]});
                 }
             }
+            // block b + 1's patches follow block b's GEMM in the stream: the LOAD still runs under that
+            // GEMM (two patch slots), and the first GEMM is fetched once its own operands are queued (the
+            // fetch shares the read engine with the LOADs, which go first)
             DyadicScale one = new DyadicScale(1, 0);
-            for (int b = 0; b <= blocks.size(); b++) {
-                if (b < blocks.size()) {
-                    int[] bl = blocks.get(b);
-                    emit(new Command.Load(Command.Deps.NONE, in.operand().plus((long) (bl[0] - 1) * kpe),
-                            Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe), bl[1] - bl[0], kpe),
-                            "load patches rows " + bl[0]);
-                }
-                if (b >= 1) {
-                    int[] bl = blocks.get(b - 1);
-                    int rows = bl[1] - bl[0];
-                    Operand x = Operand.of(Space.RES, xOff + 2L * bl[0] * c, 2L * c);
-                    i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false,
-                            Operand.of(Space.HID, off(Space.HID, 4 + (b - 1) % 2), kpe),
-                            Operand.of(Space.WGT, off(Space.WGT, 1), c), x, rows, kpe, c, embC, embC.plus(8L * c), null,
-                            Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), one),
-                            "patch embedding rows " + bl[0]);
-                    probe(i, "embed", bl[0], 0, x, rows, c, Program.ElemType.I16);
+            loadPatches(in, pos, blocks, 0);
+            for (int b = 0; b < blocks.size(); b++) {
+                int[] bl = blocks.get(b);
+                int rows = bl[1] - bl[0];
+                Operand x = Operand.of(Space.RES, xOff + 2L * bl[0] * c, 2L * c);
+                i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false,
+                        Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe),
+                        Operand.of(Space.WGT, off(Space.WGT, 1), c), x, rows, kpe, c, embC, embC.plus(8L * c), null,
+                        Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), one),
+                        "patch embedding rows " + bl[0]);
+                probe(i, "embed", bl[0], 0, x, rows, c, Program.ElemType.I16);
+                if (b + 1 < blocks.size()) {
+                    loadPatches(in, pos, blocks, b + 1);
                 }
             }
-            for (int l = 0; l < layers.size(); l++) {
-                layer(l, layers.get(l), weights.get(l), consts.get(l), null, null, l == layers.size() - 1);
-            }
+        }
 
-            // final LayerNorm of the class token, head in column panels, logits out
+        /**
+         * The current image's patch rows of embedding block {@code b} into patch slot b mod 2, and the
+         * block's rows of the position embedding (the GEMM's residual) into res1's place.
+         */
+        private void loadPatches(MemoryImage.Region in, MemoryImage.Region pos, List<int[]> blocks, int b) {
+            int kpe = vit.geometry().patchK();
+            int[] bl = blocks.get(b);
+            long posOff = off(Space.RES, 2);
+            emit(new Command.Load(Command.Deps.NONE, pos.operand().plus(2L * bl[0] * c),
+                    Operand.of(Space.RES, posOff + 2L * bl[0] * c, 2L * c), bl[1] - bl[0], 2L * c),
+                    "load position embedding rows " + bl[0]);
+            emit(new Command.Load(Command.Deps.NONE, in.operand().plus((long) (bl[0] - 1) * kpe),
+                    Operand.of(Space.HID, off(Space.HID, 4 + b % 2), kpe), bl[1] - bl[0], kpe), "load patches rows " + bl[0]);
+        }
+
+        /**
+         * The final LayerNorm of every image's class token, the head in column panels (RAW epilogue)
+         * and the logits stored, with the shared tables and head panels loaded once. In a batch the
+         * images' class tokens go through as the rows of one command (row stride: the distance
+         * between two images' copies of the space), so each head panel is read once for the batch.
+         */
+        private void head(List<MemoryImage.Region> logits, MemoryImage.Region mc, long embBytes, long headBytes,
+                int[] panels, List<MemoryImage.Region> headW) {
+            img = 0;
+            int classes = vit.geometry().classes();
             Operand hc = Operand.of(Space.CONST, off(Space.CONST, 3), 0);
             emit(new Command.Load(Command.Deps.NONE, mc.operand().plus(embBytes), hc, 1, headBytes),
                     "load norm and head tables");
-            Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), c);
-            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), 4L * classes);
+            Operand norm = Operand.of(Space.ACT, off(Space.ACT, 0), batch == 1 ? c : span.get(Space.ACT));
+            Operand logitsBuf = Operand.of(Space.ATT, off(Space.ATT, 4), batch == 1 ? 4L * classes : span.get(Space.ATT));
+            Operand x = Operand.of(Space.RES, off(Space.RES, 0), batch == 1 ? 2L * c : span.get(Space.RES));
             for (int p = 0; p < Math.min(2, panels.length); p++) {
                 emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
             }
-            i = emit(new Command.LayerNorm(Command.Deps.NONE, Operand.of(Space.RES, xOff, 2L * c), norm, 1, c, hc,
-                    hc.plus(8L * c)), "final norm row 0");
-            probe(i, "norm", 0, 0, norm, 1, c, Program.ElemType.I8);
+            String who = batch == 1 ? "row 0" : "class tokens of " + batch + " images";
+            int i = emit(new Command.LayerNorm(Command.Deps.NONE, x, norm, batch, c, hc, hc.plus(8L * c)), "final norm " + who);
+            probeEach(i, "norm", norm, c, Program.ElemType.I8, 0);
             for (int p = 0, j0 = 0; p < panels.length; j0 += panels[p], p++) {
                 if (p >= 2) {
                     emit(loadWeight(headW.get(p), Operand.of(Space.WGT, off(Space.WGT, p % 2), 0)), "load head.w." + p);
                 }
                 Operand out = logitsBuf.plus(4L * j0);
                 i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RAW, false, false, norm,
-                        Operand.of(Space.WGT, off(Space.WGT, p % 2), panels[p]), out, 1, c, panels[p],
-                        hc.plus(16L * c + 8L * j0), null, null, null, null), "head columns " + j0);
-                probe(i, "logits", 0, j0, out, 1, panels[p], Program.ElemType.I32);
+                        Operand.of(Space.WGT, off(Space.WGT, p % 2), panels[p]), out, batch, c, panels[p],
+                        hc.plus(16L * c + 8L * j0), null, null, null, null), "head columns " + j0
+                        + (batch == 1 ? "" : ", " + who));
+                probeEach(i, "logits", out, panels[p], Program.ElemType.I32, j0);
             }
-            emit(new Command.Store(Command.Deps.NONE, logitsBuf, logits.operand(), 1, 4L * classes), "store logits");
-            return finish(in, logits);
+            for (int b = 0; b < batch; b++) {
+                emit(new Command.Store(Command.Deps.NONE, Operand.of(Space.ATT, logitsBuf.addr() + b * span.get(Space.ATT),
+                        4L * classes), logits.get(b).operand(), 1, 4L * classes), b == 0 ? "store logits"
+                        : "store logits of image " + b);
+            }
+        }
+
+        /**
+         * Probes row 0 of {@code tensor} for every image of the batch: image b's row is row b of
+         * {@code src} (a command over the images' class tokens).
+         */
+        private void probeEach(int after, String tensor, Operand src, int cols, Program.ElemType t, int c0) {
+            for (int b = 0; b < batch; b++) {
+                addProbe(after, Program.imagePrefix(b) + tensor, 0, c0, Operand.of(src.space(), src.addr() + b * src.stride(),
+                        src.stride()), 1, cols, t);
+            }
+        }
+
+        /**
+         * The last layer of a batched model past attention: the projection with its residual, LN2 and
+         * the MLP of every image's class token as the rows of one command each (row strides: the
+         * distance between two images' copies of the space), so the projection, FC1 and FC2 weights
+         * pass through the array once for the batch.
+         */
+        private void classTail(int l, IntEncoderLayer L, MemoryImage.Region[] w) {
+            img = 0;
+            String p = "L" + l + ".";
+            EncoderLayer.Constants k = L.constants();
+            ConstTables t = ConstTables.of(s);
+            Operand cst = Operand.of(Space.CONST, off(Space.CONST, l % 2), 0);
+            long sRes = span.get(Space.RES);
+            long sAct = span.get(Space.ACT);
+            long sHid = span.get(Space.HID);
+            Operand slot0 = Operand.of(Space.WGT, off(Space.WGT, 0), 0);
+            Operand slot1 = Operand.of(Space.WGT, off(Space.WGT, 1), 0);
+            Operand ctx = Operand.of(Space.ACT, off(Space.ACT, 1), sAct);
+            Operand x = Operand.of(Space.RES, off(Space.RES, 0), sRes);
+            Operand res1 = Operand.of(Space.RES, off(Space.RES, 1), sRes);
+            Operand ln = Operand.of(Space.ACT, off(Space.ACT, 0), sAct);
+            String who = "class tokens of " + batch + " images";
+            int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, ctx, weightOp(slot1, c),
+                    res1, batch, c, c, cst.plus(t.projBias()), cst.plus(t.projScale()), null, x, k.inToRes1()),
+                    p + "proj+residual " + who);
+            probeEach(i, p + "res1", res1, c, Program.ElemType.I16, 0);
+            i = emit(new Command.LayerNorm(Command.Deps.NONE, res1, ln, batch, c, cst.plus(t.ln2Bias()), cst.plus(t.ln2Scale())),
+                    p + "ln2 " + who);
+            probeEach(i, p + "ln2", ln, c, Program.ElemType.I8, 0);
+            emit(loadWeight(w[3], slot1), p + "load w.fc2");
+            Operand fc1 = Operand.of(Space.HID, off(Space.HID, 0), sHid);
+            i = emit(gemmPerChannel(ln, weightOp(slot0, mlp), fc1, batch, c, mlp, cst.plus(t.fc1Bias()), cst.plus(t.fc1Scale())),
+                    p + "fc1 " + who);
+            probeEach(i, p + "fc1", fc1, mlp, Program.ElemType.I8, 0);
+            Operand g = Operand.of(Space.HID, off(Space.HID, 1), sHid);
+            Command.Gelu gc = L.gelu() == EncoderLayer.GeluMode.IGELU
+                    ? new Command.Gelu(Command.Deps.NONE, true, fc1, g, batch, mlp, 0, k.igelu().b(), k.igelu().c(),
+                            k.igelu().one(), k.geluRequant())
+                    : new Command.Gelu(Command.Deps.NONE, false, fc1, g, batch, mlp, (int) k.geluX(), 0, 0, 0, k.geluRequant());
+            i = emit(gc, p + "gelu " + who);
+            probeEach(i, p + "gelu", g, mlp, Program.ElemType.I8, 0);
+            i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.RESIDUAL, false, false, g, weightOp(slot1, c), x,
+                    batch, mlp, c, cst.plus(t.fc2Bias()), cst.plus(t.fc2Scale()), null, res1, k.res1ToOut()),
+                    p + "fc2+residual " + who);
+            probeEach(i, p + "out", x, c, Program.ElemType.I16, 0);
         }
 
         private byte[] constBlock(EncoderLayer.Constants k) {
@@ -598,7 +862,10 @@ public final class LayerCompiler {
             Operand[] slot = {Operand.of(Space.WGT, off(Space.WGT, 0), 3L * c), Operand.of(Space.WGT, off(Space.WGT, 1), 0)};
             int in0 = blocks.get(0)[1];
 
-            emit(new Command.Load(Command.Deps.NONE, cSrc, cst, 1, t.qkvBias()), p + "load constants ln1");
+            boolean shared = img == 0; // image 0 loads the weights and constants every image of the batch reads
+            if (shared) {
+                emit(new Command.Load(Command.Deps.NONE, cSrc, cst, 1, t.qkvBias()), p + "load constants ln1");
+            }
             if (in != null) {
                 emit(new Command.Load(Command.Deps.NONE, in.operand(), xAll, in0, 2L * c), "load input x rows 0");
             }
@@ -612,12 +879,12 @@ public final class LayerCompiler {
                 int i = emit(new Command.LayerNorm(Command.Deps.NONE, x, ln, rows, c, cst.plus(t.ln1Bias()),
                         cst.plus(t.ln1Scale())), p + "ln1 rows " + r0);
                 probe(i, p + "ln1", r0, 0, ln, rows, c, Program.ElemType.I8);
-                if (bi == 0) {
+                if (bi == 0 && shared) {
                     emit(new Command.Load(Command.Deps.NONE, cSrc.plus(t.qkvBias()), cst.plus(t.qkvBias()), 1,
                             t.projBias() - t.qkvBias()), p + "load constants qkv");
                     emit(new Command.Load(Command.Deps.NONE, w[0].operand(), slot[0], c, c), p + "load w.qkv columns q");
                 }
-                Operand qkv = Operand.of(Space.QKV, 3L * r0 * c, 3L * c);
+                Operand qkv = Operand.of(Space.QKV, off(Space.QKV, 0) + 3L * r0 * c, 3L * c);
                 if (bi > 0 && live == n) {
                     i = emit(gemmPerChannel(ln, slot[0], qkv, rows, c, 3 * c, cst.plus(t.qkvBias()), cst.plus(t.qkvScale())),
                             p + "qkv rows " + r0);
@@ -630,7 +897,7 @@ public final class LayerCompiler {
                             p + "q rows " + r0);
                     probe(i, p + "qkv", r0, 0, qkv, qRows, c, Program.ElemType.I8);
                 }
-                if (bi == 0) {
+                if (bi == 0 && shared) {
                     emit(new Command.Load(Command.Deps.NONE, w[0].operand().plus(c), slot[0].plus(c), c, 2L * c),
                             p + "load w.qkv columns k, v");
                 }
@@ -643,10 +910,12 @@ public final class LayerCompiler {
                             2L * c), "load input x rows " + r1);
                 }
             }
-            emit(new Command.Load(Command.Deps.NONE, cSrc.plus(t.projBias()), cst.plus(t.projBias()), 1,
-                    constBytes(s) - t.projBias()), p + "load constants proj, ln2, mlp");
-            emit(loadWeight(w[1], slot[1]), p + "load w.proj");
-            emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
+            if (shared) {
+                emit(new Command.Load(Command.Deps.NONE, cSrc.plus(t.projBias()), cst.plus(t.projBias()), 1,
+                        constBytes(s) - t.projBias()), p + "load constants proj, ln2, mlp");
+                emit(loadWeight(w[1], slot[1]), p + "load w.proj");
+                emit(loadWeight(w[2], slot[0]), p + "load w.fc1");
+            }
 
             // attention: per head and row block, two slots
             List<int[]> att = new ArrayList<>();
@@ -667,6 +936,9 @@ public final class LayerCompiler {
                 }
             }
 
+            if (clsOnly && batch > 1) {
+                return; // the class tokens of every image go on together: classTail
+            }
             // projection + residual, LN2
             for (int[] r : liveBlocks) {
                 int r0 = r[0];
@@ -683,7 +955,9 @@ public final class LayerCompiler {
                         cst.plus(t.ln2Scale())), p + "ln2 rows " + r0);
                 probe(i, p + "ln2", r0, 0, ln, rows, c, Program.ElemType.I8);
             }
-            emit(loadWeight(w[3], slot[1]), p + "load w.fc2");
+            if (shared) {
+                emit(loadWeight(w[3], slot[1]), p + "load w.fc2");
+            }
 
             // MLP: FC1 and GELU one block ahead of FC2, two HID slots by block parity
             for (int b = 0; b <= liveBlocks.size(); b++) {
@@ -735,8 +1009,9 @@ public final class LayerCompiler {
             int h = blk[0];
             int r0 = blk[1];
             int rows = blk[2];
-            Operand q = Operand.of(Space.QKV, 3L * r0 * c + (long) h * hd, 3L * c);
-            Operand kt = Operand.of(Space.QKV, c + (long) h * hd, 3L * c);
+            long qkvOff = off(Space.QKV, 0);
+            Operand q = Operand.of(Space.QKV, qkvOff + 3L * r0 * c + (long) h * hd, 3L * c);
+            Operand kt = Operand.of(Space.QKV, qkvOff + c + (long) h * hd, 3L * c);
             Operand sc = Operand.of(Space.ATT, off(Space.ATT, 2 * slot), n);
             int i = emit(new Command.Gemm(Command.Deps.NONE, Command.Epilogue.REQUANT, false, true, q, kt, sc, rows, hd, n,
                     null, null, k.scoreRequant(), null, null), p + "scores h" + h + " rows " + r0);
@@ -754,7 +1029,7 @@ public final class LayerCompiler {
             int r0 = blk[1];
             int rows = blk[2];
             Operand pr = Operand.of(Space.ATT, off(Space.ATT, 2 * slot + 1), (long) n * probBytes);
-            Operand v = Operand.of(Space.QKV, 2L * c + (long) h * hd, 3L * c);
+            Operand v = Operand.of(Space.QKV, off(Space.QKV, 0) + 2L * c + (long) h * hd, 3L * c);
             Operand ctx = Operand.of(Space.ACT, ctxOff + (long) r0 * c + (long) h * hd, c);
             int i;
             if (log2) {
@@ -782,7 +1057,21 @@ public final class LayerCompiler {
                     scales, null, null, null);
         }
 
+        /**
+         * Names the buffer region {@code src} as rows and columns of {@code tensor} after command
+         * {@code after} (image b's tensors are named {@code image<b>.<tensor>}); a command still being
+         * recorded ({@link #interleave}) gets its probe once it has its place in the stream.
+         */
         private void probe(int after, String tensor, int r0, int c0, Operand src, int rows, int cols, Program.ElemType t) {
+            String name = Program.imagePrefix(img) + tensor;
+            if (after < 0) {
+                recording.get(-after - 1).then().add(i -> addProbe(i, name, r0, c0, src, rows, cols, t));
+                return;
+            }
+            addProbe(after, name, r0, c0, src, rows, cols, t);
+        }
+
+        private void addProbe(int after, String tensor, int r0, int c0, Operand src, int rows, int cols, Program.ElemType t) {
             probes.add(new Program.Probe(after, tensor, r0, c0, src, rows, cols, t));
             if (storeProbes) {
                 MemoryImage.Region r = image.allocate("probe." + (probes.size() - 1), rows, cols, t.bytes());
@@ -798,6 +1087,13 @@ public final class LayerCompiler {
          * guarantees that, this command waits on a new token that the other command signals.
          */
         private int emit(Command cmd, String label) {
+            if (recording != null) {
+                recording.add(new Pending(cmd, label, new ArrayList<>()));
+                return -recording.size();
+            }
+            if (img != 0 && !label.startsWith("store probe ")) {
+                label = "image " + img + ": " + label;
+            }
             Unit u = cmd.unit();
             BitSet base = new BitSet();
             int i = cmds.size();

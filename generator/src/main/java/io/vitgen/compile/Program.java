@@ -7,11 +7,28 @@ import java.util.List;
  * memory image that holds the stream, the weights, constants and input and receives the output,
  * the buffer plan it was compiled for, and the probes - the buffer regions that hold each named
  * intermediate tensor after a given command, which the interpreter reads to name the first
- * differing tensor.
+ * differing tensor. A batch ({@code compile.batch}) has one input and one output region per image
+ * ({@link #inputs}, {@link #outputs}); {@link #input} and {@link #output} are image 0's.
  */
 public record Program(List<Command> commands, List<String> labels, MemoryImage image, BufferPlan plan,
         List<Probe> probes, MemoryImage.Region input, MemoryImage.Region output, MemoryImage.Region stream,
-        int layers) {
+        int layers, List<MemoryImage.Region> inputs, List<MemoryImage.Region> outputs) {
+
+    /** A program of one image. */
+    public Program(List<Command> commands, List<String> labels, MemoryImage image, BufferPlan plan, List<Probe> probes,
+            MemoryImage.Region input, MemoryImage.Region output, MemoryImage.Region stream, int layers) {
+        this(commands, labels, image, plan, probes, input, output, stream, layers, List.of(input), List.of(output));
+    }
+
+    /** Images the program runs (compile.batch). */
+    public int batch() {
+        return inputs.size();
+    }
+
+    /** The prefix of image {@code b}'s probed tensor names: none for image 0, {@code image<b>.} for the others. */
+    public static String imagePrefix(int b) {
+        return b == 0 ? "" : "image" + b + ".";
+    }
 
     /** How the elements of a probed region are stored. */
     public enum ElemType {

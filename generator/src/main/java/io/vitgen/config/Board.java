@@ -29,7 +29,7 @@ public record Board(String name, String label, Map<String, String> settings) {
                     "target.part", "xczu9eg-ffvb1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "512",
                     "mac.rows", "50", "mac.cols", "64", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "64",
                     "quant.acc.bits", "26", "softmax.out.bits", "8", "softmax.lanes", "64", "layernorm.lanes", "16",
-                    "gelu.variant", "igelu", "gelu.lanes", "32", "compile.row.block", "100"),
+                    "gelu.variant", "igelu", "gelu.lanes", "32", "compile.row.block", "100", "compile.batch", "2"),
             board("zcu104", "AMD ZCU104 (Zynq UltraScale+ xczu7ev), a 128-bit S_AXI_HP port of the PS DDR4",
                     "target.part", "xczu7ev-ffvc1156-2-e", "target.clock.mhz", "300", "target.mem.bits", "128",
                     "mac.rows", "24", "mac.cols", "16", "mac.dsp.packing", "int8x2", "mac.requant.lanes", "16",

@@ -93,10 +93,11 @@ public final class Schema {
                     "LUT per MAC the estimate assumes for the generated array: measured (ACC_W + 11, fitted to Yosys,"
                     + " follows quant.acc.bits) or lean (a flat 45, the array measured at 32-bit accumulators); cycles"
                     + " are the same. Changes only estimates, never the RTL (docs/estimate.md)."),
-            Key.integer("estimate.batch", 1, 1, 8,
-                    "Images per weight pass the estimate assumes: the token GEMMs run on batch x model.tokens rows, so"
-                    + " weights are read once per batch and partial row tiles shrink. Estimates only: the compiler does"
-                    + " not batch yet (docs/estimate.md)."),
+            Key.integer("compile.batch", 1, 1, 4,
+                    "Images the compiler runs through each layer together: their commands interleave, so one image's"
+                    + " GEMMs fill the other's waits, and each layer's weights are loaded once for all of them. The top's"
+                    + " activation buffers hold batch images; vitgen generate's top, its simulation kit and the estimate"
+                    + " all use it (docs/estimate.md)."),
             Key.integer("compile.row.block", 0, 0, 4096,
                     "Token rows per row block of the command stream the compiler emits (the unit of overlap between the"
                     + " GEMMs and LayerNorm, softmax and GELU; the top's buffers are sized for it). vitgen generate's top,"

@@ -69,7 +69,10 @@ public record ModelKit(String fileName, String sha256, VitModel model, String pi
         long[][][] px = EvalImages.quantize(EvalImages.transform(img, g.image()), m.scales().image());
         Program p;
         try {
-            p = LayerCompiler.compileModel(m, px, c);
+            int batch = io.vitgen.compile.BufferPlan.batch(c);
+            // compile.batch: the picture once per image of the batch, in one interleaved stream
+            p = batch == 1 ? LayerCompiler.compileModel(m, px, c)
+                    : LayerCompiler.compileModelBatch(io.vitgen.compile.IntVitModel.of(m), java.util.Collections.nCopies(batch, px), c);
         } catch (CompileException e) {
             List<String> problems = new ArrayList<>();
             for (String why : e.problems()) {

@@ -99,18 +99,29 @@ final class SimKit {
         EncoderLayer.GeluMode gelu = "igelu".equals(c.gelu().variant()) ? EncoderLayer.GeluMode.IGELU
                 : EncoderLayer.GeluMode.SHIFTGELU;
         EncoderLayer.Calibrated cal = EncoderLayer.random(shape, SEED, mode, bits, gelu);
-        Program p = LayerCompiler.compile(List.of(IntEncoderLayer.of(cal.layer())), cal.input(), c);
+        // compile.batch: image b's input is the seeded calibration input of seed SEED + 1000 b
+        int batch = BufferPlan.batch(c);
+        List<long[][]> inputs = new ArrayList<>();
+        inputs.add(cal.input());
+        for (int b = 1; b < batch; b++) {
+            inputs.add(EncoderLayer.random(shape, SEED + 1000L * b, mode, bits, gelu).input());
+        }
+        Program p = LayerCompiler.compileBatch(List.of(IntEncoderLayer.of(cal.layer())), inputs, c);
         d.accel().requireRunnable(p.commands(), p.labels());
         byte[] dram = Interpreter.run(p, SEED, 1 << d.params().queueDepthLog2()).dram();
-        MemoryImage.Region out = p.output();
-        byte[] expected = slice(dram, out.addr(), out.bytes());
-        long macs = (long) m.tokens() * m.channels() * (4L * m.channels() + 2L * m.mlp())
-                + 2L * m.tokens() * m.tokens() * m.channels();
+        List<Output> outputs = new ArrayList<>();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (MemoryImage.Region out : p.outputs()) {
+            outputs.add(new Output(out.name(), out.addr(), out.bytes(), expected.size()));
+            expected.writeBytes(slice(dram, out.addr(), out.bytes()));
+        }
+        long macs = batch * ((long) m.tokens() * m.channels() * (4L * m.channels() + 2L * m.mlp())
+                + 2L * m.tokens() * m.tokens() * m.channels());
         return new Kit("layer", "one encoder layer of the configured model (" + m.tokens() + " tokens, "
                 + m.channels() + " channels, " + m.heads() + " heads, MLP " + m.mlp() + "), seeded random weights and"
-                + " input, compiled by LayerCompiler", p.image().toBytes(), p.stream().addr(), p.image().size(),
-                1_000_000 + 4 * macs, List.of(new Output("output", out.addr(), out.bytes(), 0)), expected,
-                p.commands().size());
+                + " input" + (batch == 1 ? "" : "s of " + batch + " images interleaved (compile.batch)")
+                + ", compiled by LayerCompiler", p.image().toBytes(), p.stream().addr(), p.image().size(),
+                1_000_000 + 4 * macs, outputs, expected.toByteArray(), p.commands().size());
     }
 
     /**
@@ -123,19 +134,24 @@ final class SimKit {
         ModelKit mk = d.model();
         Program p = mk.program();
         byte[] dram = Interpreter.run(p, SEED, 1 << d.params().queueDepthLog2()).dram();
-        MemoryImage.Region out = p.output();
-        long[] got = MemoryImage.read(dram, out)[0];
         long[] want = mk.model().trace(mk.image(), false).logits();
-        if (got.length != want.length) {
-            throw new IllegalStateException("the compiled program's logits region holds " + got.length
-                    + " values, the model has " + want.length + " classes");
-        }
-        for (int k = 0; k < want.length; k++) {
-            if (got[k] != want[k]) {
-                throw new IllegalStateException("the command interpreter's logit " + k + " is " + got[k]
-                        + ", the golden model's " + want[k] + ": the compiler's program for " + mk.fileName()
-                        + " is wrong (a vitgen defect; please report it)");
+        List<Output> outputs = new ArrayList<>();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (MemoryImage.Region out : p.outputs()) {     // compile.batch: the picture once per image
+            long[] got = MemoryImage.read(dram, out)[0];
+            if (got.length != want.length) {
+                throw new IllegalStateException("the compiled program's logits region holds " + got.length
+                        + " values, the model has " + want.length + " classes");
             }
+            for (int k = 0; k < want.length; k++) {
+                if (got[k] != want[k]) {
+                    throw new IllegalStateException("the command interpreter's logit " + k + " in " + out.name() + " is "
+                            + got[k] + ", the golden model's " + want[k] + ": the compiler's program for "
+                            + mk.fileName() + " is wrong (a vitgen defect; please report it)");
+                }
+            }
+            outputs.add(new Output(out.name(), out.addr(), out.bytes(), expected.size()));
+            expected.writeBytes(slice(dram, out.addr(), out.bytes()));
         }
         VitGeometry g = mk.model().geometry();
         long layerMacs = (long) g.tokens() * g.channels() * (4L * g.channels() + 2L * g.mlp())
@@ -145,10 +161,10 @@ final class SimKit {
         return new Kit("model", "the whole model " + mk.describe() + " on " + mk.picture()
                 + ": patch embedding, class token and position embedding, " + g.depth() + " encoder layers, final"
                 + " LayerNorm and head to " + g.classes() + " int32 logits, compiled by LayerCompiler.compileModel;"
-                + " expected logits from the golden model (equal to the command interpreter's)",
-                p.image().toBytes(), p.stream().addr(), p.image().size(), 1_000_000 + 4 * macs,
-                List.of(new Output("logits", out.addr(), out.bytes(), 0)), slice(dram, out.addr(), out.bytes()),
-                p.commands().size());
+                + " expected logits from the golden model (equal to the command interpreter's)"
+                + (p.batch() == 1 ? "" : "; the picture as each of the " + p.batch() + " images of the batch (compile.batch)"),
+                p.image().toBytes(), p.stream().addr(), p.image().size(), 1_000_000 + 4 * macs * p.batch(),
+                outputs, expected.toByteArray(), p.commands().size());
     }
 
     /** The configured model's input moved through the buffers (the top runs LOAD, STORE, SYNC, END). */

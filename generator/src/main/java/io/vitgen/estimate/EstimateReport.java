@@ -53,7 +53,7 @@ public final class EstimateReport {
                         + " (docs/estimate.md).%n%n", e.layerCommands(), e.imageCommands())
                 : "Cycles from the phase formulas of docs/estimate.md (not a timed command stream: see the notes).\n\n");
 
-        String pass = e.batch() > 1 ? " (a weight pass of " + e.batch() + " images)" : "";
+        String pass = e.batch() > 1 ? " (a batch of " + e.batch() + " images)" : "";
         sb.append(md ? "### Operations of one encoder layer" + pass + "\n\n" : "Operations of one encoder layer" + pass + ":\n");
         List<String[]> rows = new ArrayList<>();
         for (Performance.Op o : e.layerOps()) {
@@ -73,17 +73,23 @@ public final class EstimateReport {
             table(sb, md, new String[] {"phase", "GEMMs", "unit work", "unit exposed", "weight-load stall", "cycles"},
                     rows, "lrrrrr");
         } else {
-            sb.append(md ? "### One encoder layer, timed command stream\n\n" : "One encoder layer, timed command stream:\n");
+            // a batch's layer stream runs every image of the batch: its busy cycles are the batch's
+            String of = e.batch() > 1 ? " of " + e.batch() + " images" : "";
+            long layer = e.layerCycles() * e.batch();
+            sb.append(md ? "### One encoder layer" + of + ", timed command stream\n\n"
+                    : "One encoder layer" + of + ", timed command stream:\n");
             rows = new ArrayList<>();
             for (Performance.UnitTime u : e.layerUnits()) {
                 rows.add(new String[] {u.unit(), Integer.toString(u.commands()), n(u.busyCycles()),
-                    String.format(Locale.ROOT, "%.1f%%", 100.0 * u.busyCycles() / e.layerCycles())});
+                    String.format(Locale.ROOT, "%.1f%%", 100.0 * u.busyCycles() / layer)});
             }
-            rows.add(new String[] {"layer (START to interrupt)", Integer.toString(e.layerCommands()), n(e.layerCycles()), "100.0%"});
+            rows.add(new String[] {"layer" + of + " (START to interrupt)", Integer.toString(e.layerCommands()), n(layer),
+                "100.0%"});
             table(sb, md, new String[] {"unit", "commands", "busy cycles", "share of the layer"}, rows, "lrrr");
         }
 
-        sb.append(md ? "### One image" + pass + "\n\n" : "One image" + pass + ":\n");
+        String per = e.batch() > 1 ? " (cycles per image, a batch of " + e.batch() + " images)" : "";
+        sb.append(md ? "### One image" + per + "\n\n" : "One image" + per + ":\n");
         rows = new ArrayList<>();
         for (Performance.Op o : e.imageOps()) {
             rows.add(new String[] {o.name(), o.shape(), n(o.cycles())});
@@ -94,9 +100,9 @@ public final class EstimateReport {
             rows.add(new String[] {"memory port alone (DDR bytes / port bytes per cycle)", "", n(e.memoryCycles())});
         } else {
             rows.add(new String[] {e.layers() + " encoder layers", "", n(e.layers() * e.layerCycles())});
-            String per = e.batch() > 1 ? ", per image" : "";
-            rows.add(new String[] {"compute" + per, "", n(e.computeCycles())});
-            rows.add(new String[] {"memory port (DDR bytes / port bytes per cycle)" + per, "", n(e.memoryCycles())});
+            String each = e.batch() > 1 ? ", per image" : "";
+            rows.add(new String[] {"compute" + each, "", n(e.computeCycles())});
+            rows.add(new String[] {"memory port (DDR bytes / port bytes per cycle)" + each, "", n(e.memoryCycles())});
             rows.add(new String[] {"image (the larger)", "", n(e.imageCycles())});
         }
         table(sb, md, new String[] {"part", "shape", "cycles"}, rows, "llr");

@@ -74,7 +74,8 @@ public final class Performance {
     /**
      * The estimate. {@code timing} is "stream" when the layer and image cycles come from timing the
      * compiled command stream ({@link StreamTiming}), "formula" when from the phase formulas
-     * (estimate.batch above 1: the compiler does not batch).
+     * (when the compiler cannot compile the configuration's model). With compile.batch above 1 every
+     * per-image number is the batch's divided by the batch.
      */
     public record Estimate(String model, int layers, int batch, String timing, int layerCommands, int imageCommands,
                            List<UnitTime> layerUnits, String array, boolean lean, int rows, int cols, boolean packed,
@@ -108,20 +109,21 @@ public final class Performance {
         List<Op> ops = new ArrayList<>();
         boolean onArray = !c.softmax().log2();
         boolean twoPasses = onArray && c.softmax().outBits() == 16;
-        long qkv = gemm(ops, s, lean, "QKV projection", 1, bn, ch, 3 * ch);
+        // the compiler runs a batch's images one GEMM each, interleaved: every GEMM is per image
+        long qkv = batch * gemm(ops, s, lean, "QKV projection", batch, n, ch, 3 * ch);
         long qk = gemm(ops, s, lean, "q k^T (per head)", batch * h, n, d, n);
         long av = onArray ? gemm(ops, s, lean, twoPasses ? "attention x V (per head, b = 16: two int8 passes)"
                 : "attention x V (per head)", batch * (twoPasses ? 2 * h : h), n, n, d) : 0;
-        long proj = gemm(ops, s, lean, "output projection", 1, bn, ch, ch);
-        long fc1 = gemm(ops, s, lean, "FC1", 1, bn, ch, m.mlp());
-        long fc2 = gemm(ops, s, lean, "FC2", 1, bn, m.mlp(), ch);
+        long proj = batch * gemm(ops, s, lean, "output projection", batch, n, ch, ch);
+        long fc1 = batch * gemm(ops, s, lean, "FC1", batch, n, ch, m.mlp());
+        long fc2 = batch * gemm(ops, s, lean, "FC2", batch, n, m.mlp(), ch);
 
         int lnLanes = c.layerNorm().lanes();
         long lnLatency = LayerNormUnit.geometry(lnLanes, c.layerNorm().maxChannels(), c.layerNorm().requantInt8())
                 .latency();
         long lnBeats = (long) bn * GemmCycles.ceilDiv(ch, lnLanes);
         long lnBlock = (long) rb * GemmCycles.ceilDiv(ch, lnLanes) + lnLatency;
-        ops.add(new Op("LN1", "layernorm", 1, bn + " x " + ch, 0, lnBeats + lnLatency, 0, "QKV projection"));
+        ops.add(new Op("LN1", "layernorm", batch, n + " x " + ch, 0, lnBeats / batch + lnLatency, 0, "QKV projection"));
         int smLanes = c.softmax().lanes();
         long smRow = GemmCycles.ceilDiv(n, smLanes);
         long smBeats = (long) batch * h * n * smRow;
@@ -136,10 +138,10 @@ public final class Performance {
             smBeats += (long) batch * h * perHead;
             smBlock += (long) Math.min(rb, n) * n * (d / a.vLanes());
         }
-        ops.add(new Op("LN2", "layernorm", 1, bn + " x " + ch, 0, lnBeats + lnLatency, 0, "output projection"));
+        ops.add(new Op("LN2", "layernorm", batch, n + " x " + ch, 0, lnBeats / batch + lnLatency, 0, "output projection"));
         int gLanes = c.gelu().lanes();
         long gRow = GemmCycles.ceilDiv(m.mlp(), gLanes);
-        ops.add(new Op("GELU", "gelu", 1, bn + " x " + m.mlp(), 0, bn * gRow, 0, "FC1 and FC2"));
+        ops.add(new Op("GELU", "gelu", batch, n + " x " + m.mlp(), 0, n * gRow, 0, "FC1 and FC2"));
 
         // memory: what the two weight slots leave exposed (docs/top.md: qkv, fc1 in slot 0; proj, fc2 in slot 1)
         long wQkv = 3L * ch * ch;
@@ -183,11 +185,11 @@ public final class Performance {
         macs *= LAYERS;
         long ddr = LAYERS * layerBytes;
         if (deit) {
-            long patch = gemm(imageOps, s, lean, "patch embedding", 1, batch * PATCHES, PATCH_K, ch);
-            long lnF = batch * GemmCycles.ceilDiv(ch, lnLanes) + lnLatency;
-            imageOps.add(new Op("final LayerNorm (class token)", "layernorm", 1, batch + " x " + ch, 0, lnF, 0, ""));
-            long head = gemm(imageOps, s, lean, "classifier head (class token)", 1, batch, ch, CLASSES);
-            imageCompute += patch + lnF + head;
+            long patch = batch * gemm(imageOps, s, lean, "patch embedding", batch, PATCHES, PATCH_K, ch);
+            long lnF = GemmCycles.ceilDiv(ch, lnLanes) + lnLatency;
+            imageOps.add(new Op("final LayerNorm (class token)", "layernorm", batch, 1 + " x " + ch, 0, lnF, 0, ""));
+            long head = batch * gemm(imageOps, s, lean, "classifier head (class token)", batch, 1, ch, CLASSES);
+            imageCompute += patch + batch * lnF + head;
             macs += batch * ((long) PATCHES * PATCH_K * ch + (long) ch * CLASSES);
             // image in, patch weights + bias/scale, class and position embeddings (int16), head weights + tables, logits
             ddr += batch * (224L * 224 * 3 + 4L * CLASSES) + (long) PATCH_K * ch + 16L * ch + 2L * n * ch
@@ -259,9 +261,7 @@ public final class Performance {
         }
         FitCheck.Result fit = FitCheck.of(c);
         List<Usage> blocksUsage = new ArrayList<>(fit.blocks());
-        BufferPlan plan = batch == 1 ? BufferPlan.forModel(c) : BufferPlan.forShape(new io.vitgen.golden.ModelShape(bn,
-                ch, h, m.mlp()), rowBlock(c), !c.softmax().log2() && c.softmax().outBits() == 16
-                ? 2 : 1);
+        BufferPlan plan = BufferPlan.forModel(c);
         blocksUsage.add(new Usage("on-chip buffers (planned top, docs/top.md)", 0, 0, 0, plan.bram36()));
         Usage total = new Usage("all", 0, 0, 0, 0);
         for (Usage u : blocksUsage) {
@@ -287,9 +287,10 @@ public final class Performance {
         Double partCeiling = part.map(p -> clock * p.dsps() * (s.packInt8x2() || p.family().contains("DSP48E2") ? 2 : 1)
                 / (usefulMacs / batch)).orElse(null);
         if (batch > 1) {
-            notes.add("estimate.batch=" + batch + ": " + batch + " images share each weight pass (token GEMMs of "
-                    + bn + " rows, attention per image); the compiler does not batch yet, and the buffers are sized"
-                    + " for " + bn + " tokens");
+            notes.add("compile.batch=" + batch + ": " + batch + " images run through each layer together - their"
+                    + " commands interleave GEMM by GEMM and each layer's weights are loaded once for them; the top's"
+                    + " activation buffers hold " + batch + " images. Cycles, bytes and MACs are per image (the"
+                    + " batch's divided by " + batch + "); an image's latency is the batch's cycles");
         }
         String timing = "formula";
         List<UnitTime> layerUnits = List.of();
@@ -304,7 +305,7 @@ public final class Performance {
         double utilOut = util;
         double ceilOut = arrayCeiling;
         Double partCeilOut = partCeiling;
-        if (batch == 1) {
+        {
             try {
                 StreamCosts costs = StreamCosts.of(c);
                 List<io.vitgen.compile.Command> lc = StreamPrograms.layer(c);
@@ -316,12 +317,19 @@ public final class Performance {
                 layerCommands = lc.size();
                 imageCommands = ic.size();
                 layerUnits = units(lc, lr);
-                layerCycles = lr.total();
+                layerCycles = Math.round(lr.total() / (double) batch);
                 long[] sm = new long[1];
                 losses = streamLosses(ic, ir, costs, arrayMacs, s, sm);
-                macsOut = sm[0];
-                imageCyclesOut = ir.total();
-                computeOut = ir.total();
+                if (batch > 1) {
+                    List<Loss> perImage = new ArrayList<>();
+                    for (Loss l : losses) {
+                        perImage.add(new Loss(l.what(), Math.round(l.cycles() / (double) batch)));
+                    }
+                    losses = perImage;
+                }
+                macsOut = sm[0] / batch;
+                imageCyclesOut = Math.round(ir.total() / (double) batch);
+                computeOut = imageCyclesOut;
                 ddrOut = 0;
                 for (io.vitgen.compile.Command cmd : ic) {
                     if (cmd instanceof io.vitgen.compile.Command.Load l) {
@@ -330,8 +338,9 @@ public final class Performance {
                         ddrOut += (long) st.rows() * st.rowBytes();
                     }
                 }
+                ddrOut /= batch;
                 memoryOut = GemmCycles.ceilDiv(ddrOut, bytesPerCycle);
-                ipsOut = clock / imageCyclesOut;
+                ipsOut = clock * batch / ir.total();
                 utilOut = (double) macsOut / ((double) imageCyclesOut * arrayMacs);
                 ceilOut = clock * arrayMacs / macsOut;
                 final long streamMacs = macsOut;
@@ -342,9 +351,6 @@ public final class Performance {
                 notes.add("the compiler cannot compile this configuration's model (" + String.valueOf(x.getMessage()).lines()
                         .findFirst().orElse("") + "): cycles from the phase formulas, not the timed stream");
             }
-        } else {
-            notes.add("estimate.batch=" + batch + ": cycles from the phase formulas (docs/estimate.md), not from a timed"
-                    + " command stream - the compiler does not batch");
         }
         return new Estimate(m.name(), LAYERS, batch, timing, layerCommands, imageCommands, layerUnits,
                 s.rows() + " x " + s.cols() + (s.packInt8x2() ? " int8x2" : ""), lean,
@@ -445,9 +451,9 @@ public final class Performance {
         return BufferPlan.rowBlock(c);
     }
 
-    /** estimate.batch: images per weight pass (1 when the key is absent). */
+    /** compile.batch: images the compiler runs through each layer together (1 when the key is absent). */
     public static int batch(Config c) {
-        return Integer.parseInt(c.values().getOrDefault("estimate.batch", "1"));
+        return BufferPlan.batch(c);
     }
 
     private static Phase phase(String name, long gemm, long unit, long exposed, long stall) {

@@ -33,22 +33,27 @@ public final class StreamPrograms {
     private static final Map<String, IntEncoderLayer> LAYERS = new ConcurrentHashMap<>();
 
     /**
-     * What the compiled stream depends on: the model, the row block (BufferPlan.defaultRowBlock of
-     * mac.rows), the softmax variant and output bits and the GELU variant. Lanes, packing, the
-     * columns and the accumulator width change the commands' timing, not the stream, so a sweep over
-     * them compiles once.
+     * What the compiled stream depends on, or whether the compiler takes it: the model, the row block,
+     * the batch, the softmax variant and output bits, the GELU variant, the units' output formats,
+     * the operand and accumulator widths and, for layer streams, the array's rows (its row tile).
+     * Lanes, packing, columns and the ports change the commands' timing, not the stream, so a sweep
+     * over them compiles once.
      */
     static String key(Config c, String what) {
-        return what + " " + c.model() + " rb " + rowBlock(c) + " "
-                + c.softmax().variant() + " " + (c.softmax().log2() ? 0 : c.softmax().outBits()) + " " + c.gelu().variant();
+        return what + " " + c.model() + " rb " + rowBlock(c) + " batch " + BufferPlan.batch(c) + " "
+                + c.softmax().variant() + " " + (c.softmax().log2() ? 0 : c.softmax().outBits()) + " " + c.gelu().variant()
+                // what the compiler checks and may refuse
+                + " ln " + c.layerNorm().requantInt8() + " gelu " + c.gelu().requantInt8() + " q " + c.quant().actBits() + "x"
+                + c.quant().weightBits() + " acc " + c.quant().accBits()
+                // a layer stream stores its last row block in two parts at a row tile (an image stores only logits)
+                + (what.startsWith("layer") ? " rows " + c.mac().rows() : "");
     }
 
     /** One encoder layer of the configured model, as {@link LayerCompiler#compile} emits it. */
     public static List<Command> layer(Config c) {
         return CACHE.computeIfAbsent(key(c, "layer"), k -> {
             IntEncoderLayer l = layerOf(c);
-            long[][] input = new long[l.shape().tokens()][l.shape().channels()];
-            return List.copyOf(LayerCompiler.compile(List.of(l), input, c, layerPlan(c, l)).commands());
+            return List.copyOf(LayerCompiler.compileBatch(List.of(l), inputs(c, l), c, layerPlan(c, l), false).commands());
         });
     }
 
@@ -56,9 +61,8 @@ public final class StreamPrograms {
     public static List<Command> layers(Config c, int count) {
         return CACHE.computeIfAbsent(key(c, "layers" + count), k -> {
             IntEncoderLayer l = layerOf(c);
-            long[][] input = new long[l.shape().tokens()][l.shape().channels()];
-            return List.copyOf(LayerCompiler.compile(java.util.Collections.nCopies(count, l), input, c, layerPlan(c, l))
-                    .commands());
+            return List.copyOf(LayerCompiler.compileBatch(java.util.Collections.nCopies(count, l), inputs(c, l), c,
+                    layerPlan(c, l), false).commands());
         });
     }
 
@@ -75,8 +79,10 @@ public final class StreamPrograms {
                     new long[ch][g.classes()], new long[g.classes()]);
             int side = g.image();
             long[][][] image = new long[3][side][side];
-            BufferPlan plan = BufferPlan.forVit(g, rowBlock(c), probBytes(l));
-            return List.copyOf(LayerCompiler.compileModel(m, image, c, plan).commands());
+            int batch = BufferPlan.batch(c);
+            BufferPlan plan = BufferPlan.forVit(g, rowBlock(c), probBytes(l), batch);
+            return List.copyOf(LayerCompiler.compileModelBatch(m, java.util.Collections.nCopies(batch, image), c, plan)
+                    .commands());
         });
     }
 
@@ -89,7 +95,12 @@ public final class StreamPrograms {
     }
 
     static BufferPlan layerPlan(Config c, IntEncoderLayer l) {
-        return BufferPlan.forShape(l.shape(), rowBlock(c), probBytes(l));
+        return BufferPlan.forShape(l.shape(), rowBlock(c), probBytes(l), BufferPlan.batch(c));
+    }
+
+    /** compile.batch zero inputs of the layer's shape (values do not change the stream). */
+    static List<long[][]> inputs(Config c, IntEncoderLayer l) {
+        return java.util.Collections.nCopies(BufferPlan.batch(c), new long[l.shape().tokens()][l.shape().channels()]);
     }
 
     /** Bytes per softmax probability in the attention buffer (the compiler's: 2 for Shiftmax b = 16). */

@@ -26,7 +26,7 @@ public final class SweepBenchmark {
                     e.total().luts(), e.total().dsps());
         }
         List<Sweep.Axis> axes = List.of(Sweep.axis("mac.rows=16:64:4"), Sweep.axis("mac.cols=16,32,48,64"),
-                Sweep.axis("mac.requant.lanes=16,32,64"), Sweep.axis("estimate.batch=1,2,4"),
+                Sweep.axis("mac.requant.lanes=16,32,64"), Sweep.axis("compile.batch=1,2"),
                 Sweep.axis("gelu.lanes=4,8,16"), Sweep.axis("gelu.variant=shiftgelu,igelu"));
         for (int run = 0; run < 2; run++) {
             long t0 = System.nanoTime();

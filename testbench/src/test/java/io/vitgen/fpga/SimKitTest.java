@@ -99,6 +99,7 @@ class SimKitTest {
      * custom model and a 4 x 4 array: {@code make run} runs the whole model on the picture in the
      * kit's Verilator build and exits 0 with every int32 logit equal to the golden model's, which
      * this test computes itself from the model file and the picture; one flipped logit byte fails.
+     * With compile.batch=2 the kit runs the picture as both images of one interleaved stream.
      */
     @Test
     void aModelFilesKitRunsTheWholeModelOnThePictureBitExact() throws Exception {
@@ -122,7 +123,7 @@ class SimKitTest {
 
         List<String> args = new java.util.ArrayList<>(List.of("generate", "--model", model.toString(), "--image",
                 picture.toString(), "--out", root.resolve("out").toString(), "--set", "design.name=kitm", "--set",
-                "mac.rows=4", "--set", "mac.cols=4"));
+                "mac.rows=4", "--set", "mac.cols=4", "--set", "compile.batch=2"));
         args.addAll(List.of(shape));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
@@ -131,13 +132,16 @@ class SimKitTest {
         assertEquals(0, code, out + "\n" + err);
         Path sim = root.resolve("out/kitm/sim");
 
-        // the expectation, computed here: the golden model on the picture, int32 little-endian
+        // the expectation, computed here: the golden model on the picture, int32 little-endian, once per
+        // image of the batch (compile.batch=2: the picture as both images of one interleaved stream)
         VitModel read = ModelFile.read(model, null).model();
         long[] logits = read.trace(EvalImages.quantize(EvalImages.transform(EvalImages.read(picture), SMALL.image()),
                 read.scales().image()), false).logits();
-        ByteBuffer want = ByteBuffer.allocate(4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : logits) {
-            want.putInt(Math.toIntExact(v));
+        ByteBuffer want = ByteBuffer.allocate(2 * 4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int b = 0; b < 2; b++) {
+            for (long v : logits) {
+                want.putInt(Math.toIntExact(v));
+            }
         }
         assertArrayEquals(want.array(), Files.readAllBytes(sim.resolve("expected.bin")), "expected.bin = golden logits");
 
@@ -159,6 +163,7 @@ class SimKitTest {
                 commands, counters.get("cycles_to_interrupt"), java.util.Arrays.toString(logits));
 
         flippedByteFails(sim, cfgText, want.array(), 5, 0x01, "output logits byte 5");
+        flippedByteFails(sim, cfgText, want.array(), 4 * logits.length + 6, 0x01, "output logits.1 byte 6");
     }
 
     /**

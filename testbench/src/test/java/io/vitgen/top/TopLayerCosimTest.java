@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.vitgen.compile.BufferPlan;
 import io.vitgen.compile.GoldenCheck;
 import io.vitgen.compile.IntEncoderLayer;
 import io.vitgen.compile.Interpreter;
@@ -90,7 +91,16 @@ class TopLayerCosimTest {
             java.util.function.BiConsumer<Program, byte[]> corrupt) {
         EncoderLayer.Calibrated cal = EncoderLayer.random(shape, seed, mode, bits, gelu);
         List<IntEncoderLayer> ints = List.of(IntEncoderLayer.of(cal.layer()));
-        Program p = probes ? LayerCompiler.compileStoringProbes(ints, cal.input(), cfg)
+        // compile.batch: image b's input is another calibration's (same shape, seed + 1000 b) through this layer
+        int batch = BufferPlan.batch(cfg);
+        List<long[][]> inputs = new java.util.ArrayList<>();
+        inputs.add(cal.input());
+        for (int b = 1; b < batch; b++) {
+            inputs.add(EncoderLayer.random(shape, seed + 1000L * b, mode, bits, gelu).input());
+        }
+        Program p = batch > 1 ? LayerCompiler.compileBatch(ints, inputs, cfg, BufferPlan.forShape(shape,
+                        BufferPlan.rowBlock(cfg), mode == EncoderLayer.SoftmaxMode.SHIFTMAX && bits == 16 ? 2 : 1, batch), probes)
+                : probes ? LayerCompiler.compileStoringProbes(ints, cal.input(), cfg)
                 : LayerCompiler.compile(ints, cal.input(), cfg);
         AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         top.requireRunnable(p.commands(), p.labels());
@@ -98,8 +108,7 @@ class TopLayerCosimTest {
         if (corrupt != null) {
             corrupt.accept(p, img);
         }
-        long[][] want = cal.layer().forward(cal.input());
-        String what = shape + " " + mode + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu
+        String what = (batch > 1 ? "batch " + batch + " " : "") + shape + " " + mode + (mode == EncoderLayer.SoftmaxMode.SHIFTMAX ? " b=" + bits : "") + " " + gelu
                 + " seed " + seed;
         try (TopRig rig = new TopRig(top, seed, mem)) {
             long t0 = System.nanoTime();
@@ -111,23 +120,26 @@ class TopLayerCosimTest {
             assertEquals(p.commands().size(), o.counters().get("commands"), what + ": CMD_DONE");
             byte[] dram = rig.mem.dump(0, img.length);
             if (probes) {
-                Optional<String> d = GoldenCheck.firstMismatch(List.of(cal.layer()), cal.input(), p,
+                Optional<String> d = GoldenCheck.firstMismatch(List.of(cal.layer()), inputs, p,
                         new Interpreter.Run(dram, p.storedTensors(dram), null));
                 if (d.isPresent()) {
                     fail(what + ": " + d.get());
                 }
             }
-            MemoryImage.Region out = p.image().region("output");
-            long[][] got = MemoryImage.read(dram, out);
-            for (int t = 0; t < want.length; t++) {
-                for (int ch = 0; ch < want[t].length; ch++) {
-                    if (got[t][ch] != want[t][ch]) {
-                        fail(what + ": layer output differs first at token " + t + ", channel " + ch + ": expected "
-                                + want[t][ch] + ", got " + got[t][ch]);
+            for (int b = 0; b < batch; b++) {
+                long[][] want = cal.layer().forward(inputs.get(b));
+                MemoryImage.Region out = p.outputs().get(b);
+                long[][] got = MemoryImage.read(dram, out);
+                for (int t = 0; t < want.length; t++) {
+                    for (int ch = 0; ch < want[t].length; ch++) {
+                        if (got[t][ch] != want[t][ch]) {
+                            fail(what + ": " + (batch > 1 ? "image " + b + "'s " : "") + "layer output differs first at"
+                                    + " token " + t + ", channel " + ch + ": expected " + want[t][ch] + ", got " + got[t][ch]);
+                        }
                     }
                 }
             }
-            return new Run(o.counters().get("total"), o.counters(), p.commands().size(), layerMacs(shape), wall, p);
+            return new Run(o.counters().get("total"), o.counters(), p.commands().size(), batch * layerMacs(shape), wall, p);
         }
     }
 
