@@ -1,8 +1,5 @@
 package io.vitgen.top;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.HashMap;
 import java.util.List;
@@ -61,23 +58,28 @@ class TopModelCosimTest {
         }
     }
 
-    /** Quantizes a random model of geometry g (Shiftmax b = 16, ShiftGELU), runs one image, compares the logits. */
+    /**
+     * Quantizes a random model of geometry g (Shiftmax with the configuration's output bits; the
+     * configuration's GELU), runs one image (compile.batch images), compares the logits.
+     */
     static Run runImage(VitGeometry g, long seed, Config cfg, AxiMemory.Config mem) {
         VitModel m;
         try {
             m = Quantizer.calibrate(RandomModel.weights(g, seed), RandomModel.images(g, seed, 1),
-                    Quantizer.Options.defaults().withSoftmax(EncoderLayer.SoftmaxMode.SHIFTMAX, 16));
+                    Quantizer.Options.defaults().withSoftmax(EncoderLayer.SoftmaxMode.SHIFTMAX, cfg.softmax().outBits()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        List<EncoderLayer> layers = "igelu".equals(cfg.gelu().variant())
+                ? GoldenCheck.layersWith(m, EncoderLayer.GeluMode.IGELU) : m.layers();
         // compile.batch: image b is the seeded random picture seed + 100 (b + 1)
         int batch = BufferPlan.batch(cfg);
         List<long[][][]> images = new java.util.ArrayList<>();
         for (int b = 0; b < batch; b++) {
             images.add(EvalImages.quantize(RandomModel.images(g, seed + 100L * (b + 1), 1).get(0), m.scales().image()));
         }
-        Program p = batch == 1 ? LayerCompiler.compileModel(IntVitModel.of(m, m.layers()), images.get(0), cfg)
-                : LayerCompiler.compileModelBatch(IntVitModel.of(m, m.layers()), images, cfg);
+        Program p = batch == 1 ? LayerCompiler.compileModel(IntVitModel.of(m, layers), images.get(0), cfg)
+                : LayerCompiler.compileModelBatch(IntVitModel.of(m, layers), images, cfg);
         AcceleratorTop top = AcceleratorTop.forProgram(cfg, p);
         top.requireRunnable(p.commands(), p.labels());
         byte[] img = p.image().toBytes();
@@ -85,22 +87,29 @@ class TopModelCosimTest {
             long t0 = System.nanoTime();
             TopRig.Outcome o = rig.run(img, 0, p.image().region("commands").addr(), 0, img.length, 200_000_000);
             double wall = (System.nanoTime() - t0) / 1e9;
-            assertTrue(o.done() && !o.failed(), g + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
+            check(o.done() && !o.failed(), g + ": STATUS " + o.status() + ", ERROR " + o.error() + " at command #"
                     + o.errCmd() + (o.errCmd() < p.labels().size() ? " (" + p.labels().get((int) o.errCmd()) + ")" : ""));
-            assertEquals(p.commands().size(), o.counters().get("commands"), "CMD_DONE");
+            check(o.counters().get("commands") == p.commands().size(), g + ": CMD_DONE " + o.counters().get("commands"));
             byte[] dram = rig.mem.dump(0, img.length);
             for (int b = 0; b < batch; b++) {
-                long[] want = GoldenCheck.reference(m, m.layers(), images.get(b)).logits();
+                long[] want = GoldenCheck.reference(m, layers, images.get(b)).logits();
                 long[][] got = MemoryImage.read(dram, p.outputs().get(b));
-                assertEquals(want.length, got[0].length, "classes");
+                check(want.length == got[0].length, g + ": " + got[0].length + " logits, " + want.length + " classes");
                 for (int k = 0; k < want.length; k++) {
                     if (got[0][k] != want[k]) {
-                        fail(g + ": " + (batch > 1 ? "image " + b + "'s " : "") + "logit " + k + " expected " + want[k]
+                        throw new AssertionError(g + ": " + (batch > 1 ? "image " + b + "'s " : "") + "logit " + k + " expected " + want[k]
                                 + ", got " + got[0][k]);
                     }
                 }
             }
             return new Run(o.counters().get("total"), o.counters(), p.commands().size(), wall);
+        }
+    }
+
+    /** A failed check of {@link #runImage}: an AssertionError (no JUnit class, so benchmarks can call it). */
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
         }
     }
 

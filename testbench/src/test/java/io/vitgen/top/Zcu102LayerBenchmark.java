@@ -29,6 +29,10 @@ public final class Zcu102LayerBenchmark {
             trace(cfg);
             return;
         }
+        if (System.getenv("IMAGE") != null) {
+            image(cfg);
+            return;
+        }
         Performance.Estimate e = Performance.of(cfg);
         int latency = Integer.parseInt(cfg.values().getOrDefault("estimate.mem.latency", "25"));
         long t0 = System.nanoTime();
@@ -41,6 +45,25 @@ public final class Zcu102LayerBenchmark {
                         + " (%+.2f %%); per image %,d cycles; simulation %.1f s (%.0f cycles/s), build and run %.0f s%n",
                 e.array(), e.batch(), r.cycles(), r.commands(), est, 100.0 * (est - r.cycles()) / r.cycles(),
                 r.cycles() / e.batch(), r.wallSeconds(), r.cycles() / r.wallSeconds(), total);
+        System.out.println("RTL counters: " + r.counters());
+    }
+
+    /**
+     * {@code IMAGE=1}: whole DeiT-Tiny images (random weights calibrated on a synthetic picture;
+     * compile.batch of them in one stream) through the preset's top, every logit against the golden
+     * model, the RTL's cycles beside the stream-timed estimate's.
+     */
+    private static void image(Config cfg) {
+        Performance.Estimate e = Performance.of(cfg);
+        int latency = Integer.parseInt(cfg.values().getOrDefault("estimate.mem.latency", "25"));
+        TopModelCosimTest.Run r = TopModelCosimTest.runImage(io.vitgen.golden.VitGeometry.DEIT_TINY, 197, cfg,
+                AxiMemory.Config.fixed(latency));
+        long est = e.imageCycles() * e.batch();
+        double hz = cfg.target().clockMhz() * 1e6;
+        System.out.printf("%s, batch %d, whole DeiT-Tiny images: RTL %,d cycles (%d commands, every logit exact) = %.1f"
+                        + " images/s at %d MHz; estimate %,d (%+.2f %%) = %.1f images/s; simulation %.1f s (%.0f cycles/s)%n",
+                e.array(), e.batch(), r.cycles(), r.commands(), hz * e.batch() / r.cycles(), cfg.target().clockMhz(), est,
+                100.0 * (est - r.cycles()) / r.cycles(), e.imagesPerSecond(), r.wallSeconds(), r.cycles() / r.wallSeconds());
         System.out.println("RTL counters: " + r.counters());
     }
 
